@@ -1,0 +1,52 @@
+import { isAbsolute, relative, resolve } from 'node:path'
+import type { Diagnostic } from '../diagnostics.js'
+import { UsageError } from '../errors.js'
+import type { LoadedConfig } from '../load/load-config.js'
+import { loadConfig } from '../load/load-config.js'
+import { parseTimestamp } from '../validate/timestamps.js'
+import type { CliIO } from './io.js'
+import { colorsFor } from './io.js'
+import { formatText } from './report.js'
+
+/** A configuration file that does not validate: exit 2, with its diagnostics printed. */
+export class ConfigError extends UsageError {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super('the configuration is invalid')
+    this.name = 'ConfigError'
+  }
+}
+
+/** Loads the configuration for a command, or throws ConfigError. */
+export async function commandConfig(io: CliIO, configFile?: string): Promise<LoadedConfig> {
+  const loaded = await loadConfig(io.cwd, configFile === undefined ? undefined : resolve(io.cwd, configFile))
+  if (loaded.diagnostics.length > 0) throw new ConfigError(loaded.diagnostics)
+  return loaded
+}
+
+/** Prints a ConfigError's diagnostics. */
+export function printConfigError(error: ConfigError, io: CliIO): void {
+  io.stderr.write(formatText(error.diagnostics, colorsFor(io.stderr, io.env)))
+  io.stderr.write('The configuration (postmortem.config.yaml) must be fixed first.\n')
+}
+
+/** The record paths a command works on: its arguments, else the config's incidents folder. */
+export function recordPaths(args: readonly string[], loaded: LoadedConfig, cwd: string): string[] {
+  if (args.length > 0) return [...args]
+  const folder = isAbsolute(loaded.config.incidents)
+    ? loaded.config.incidents
+    : resolve(loaded.root, loaded.config.incidents)
+  return [relative(cwd, folder) || '.']
+}
+
+/** The config's incidents folder, absolute. */
+export function incidentsFolder(loaded: LoadedConfig): string {
+  return resolve(loaded.root, loaded.config.incidents)
+}
+
+/** Reads `--at TIME` (a timestamp with offset, or a date), default now. */
+export function referenceTime(value: string | undefined, now: () => number = Date.now): number {
+  if (value === undefined) return now()
+  const parsed = parseTimestamp(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value, undefined)
+  if (!parsed.ok) throw new UsageError(`--at: ${parsed.message}. ${parsed.hint}`)
+  return parsed.instant
+}

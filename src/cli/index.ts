@@ -1,0 +1,77 @@
+import { Command, CommanderError } from 'commander'
+import { PostmortemError } from '../errors.js'
+import { packageVersion } from '../paths.js'
+import { ConfigError, printConfigError } from './context.js'
+import type { CliIO } from './io.js'
+import { colorsFor, sanitize } from './io.js'
+import { newCommand } from './new.js'
+import { schemaCommand } from './schema.js'
+import { validateCommand } from './validate.js'
+
+export type { CliIO } from './io.js'
+
+/**
+ * Runs the command line in-process and returns the exit code:
+ * 0 ok · 1 invalid input or failed work · 2 usage or config error · 3 GitHub failure.
+ */
+export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
+  let code = 0
+  const done = (c: number) => {
+    code = c
+  }
+  const debug = argv.includes('--debug')
+  const program = new Command('postmortem')
+    .description('Incidents as code: validate incident records and derive postmortems from them.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option('--debug', 'print stack traces of unexpected failures')
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(colorsFor(io.stderr, io.env).red(sanitize(s))),
+    })
+  for (const command of [validateCommand(io, done), newCommand(io, done), schemaCommand(io, done)])
+    program.addCommand(
+      command
+        .exitOverride()
+        .configureOutput(program.configureOutput())
+        .showHelpAfterError('(add --help for usage)'),
+    )
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 ok · 1 invalid input or failed work · 2 usage or config error · 3 GitHub failure.',
+  )
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp()
+      return 2
+    }
+    await program.parseAsync([...argv], { from: 'user' })
+    return code
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0
+      if (error.code === 'commander.help') return 0
+      return 2
+    }
+    if (error instanceof ConfigError) {
+      printConfigError(error, io)
+      return error.exitCode
+    }
+    if (error instanceof PostmortemError) {
+      io.stderr.write(`${colorsFor(io.stderr, io.env).red('error')}: ${sanitize(error.message)}\n`)
+      if (debug && error.stack) io.stderr.write(`${error.stack}\n`)
+      return error.exitCode
+    }
+    const e = error as Error
+    io.stderr.write(`postmortem: unexpected failure: ${sanitize(e?.message ?? String(error))}\n`)
+    io.stderr.write(
+      debug && e?.stack ? `${e.stack}\n` : 'This is a bug; re-run with --debug and report the output.\n',
+    )
+    return 1
+  }
+}

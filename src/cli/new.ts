@@ -1,0 +1,48 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import { Command } from 'commander'
+import { PostmortemError, UsageError } from '../errors.js'
+import { newRecordText, recordId } from '../validate/skeleton.js'
+import { packagePath } from '../paths.js'
+import type { CliIO } from './io.js'
+import { sanitize } from './io.js'
+import { commandConfig, incidentsFolder, referenceTime } from './context.js'
+
+/** `postmortem new <title>`: a draft record skeleton that validates, never overwriting a file. */
+export function newCommand(io: CliIO, done: (code: number) => void): Command {
+  return new Command('new')
+    .description('create incidents/<date>-<slug>.yaml: a draft record to fill in')
+    .argument('<title>', 'one-line incident title')
+    .option('--severity <level>', 'severity level (default: the third configured level, e.g. SEV3)')
+    .option('--at <time>', 'when impact started, ISO 8601 with offset (default: now)')
+    .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
+    .action(async (title: string, options: { severity?: string; at?: string; config?: string }) => {
+      const loaded = await commandConfig(io, options.config)
+      const { config } = loaded
+      const levels = config.severities.map((s) => s.name)
+      const severity = options.severity ?? levels[Math.min(2, levels.length - 1)]!
+      if (!levels.includes(severity))
+        throw new UsageError(`--severity must be one of ${levels.join(', ')}, got ${severity}`)
+      if (title.trim() === '' || /[\r\n]/.test(title))
+        throw new UsageError('the title must be one non-empty line')
+      const at = referenceTime(options.at)
+      const id = recordId(title, at, config.timezone)
+      const file = join(incidentsFolder(loaded), `${id}.yaml`)
+      const schema = relative(dirname(file), packagePath('schema/incident.schema.json')).split('\\').join('/')
+      const text = newRecordText({ id, title: title.trim(), severity, at, timezone: config.timezone, schema })
+      await mkdir(dirname(file), { recursive: true })
+      const shown = relative(io.cwd, file)
+      try {
+        // Note: 'wx' fails if the file exists, so a record is never overwritten, even in a race.
+        await writeFile(file, text, { flag: 'wx' })
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new PostmortemError(`${shown} already exists; choose another title or edit that record`)
+        throw error
+      }
+      io.stdout.write(
+        `Created ${sanitize(shown)}\nFill it in, then run: postmortem validate ${sanitize(shown)}\n`,
+      )
+      done(0)
+    })
+}

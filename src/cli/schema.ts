@@ -1,0 +1,14 @@
+import { Command, Argument } from 'commander'
+import { jsonSchemas, schemaFileText } from '../validate/json-schema.js'
+import type { CliIO } from './io.js'
+
+/** `postmortem schema [incident|config]`: print a JSON Schema (draft-07). */
+export function schemaCommand(io: CliIO, done: (code: number) => void): Command {
+  return new Command('schema')
+    .description('print the JSON Schema (draft-07) of incident records or of postmortem.config.yaml')
+    .addArgument(new Argument('[which]', 'which schema').choices(['incident', 'config']).default('incident'))
+    .action((which: 'incident' | 'config') => {
+      io.stdout.write(schemaFileText(jsonSchemas()[which]))
+      done(0)
+    })
+}

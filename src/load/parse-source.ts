@@ -1,0 +1,239 @@
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
+import type { Document, Node as YamlNode, YAMLError } from 'yaml'
+import type { DataPath, Diagnostic, DiagnosticCode } from '../diagnostics.js'
+import { decodeText } from './decode-text.js'
+
+/** Limits the loader enforces before and while parsing. */
+export interface SourceLimits {
+  /** Files above this many bytes are rejected before parsing (default 1 MiB). */
+  maxFileBytes: number
+  /** Collections nested deeper than this are rejected (default 32). */
+  maxDepth: number
+}
+
+export const defaultLimits: SourceLimits = { maxFileBytes: 1024 * 1024, maxDepth: 32 }
+
+/** A parsed YAML file: its plain data when it is sound, and the document to locate paths in. */
+export interface ParsedSource {
+  file: string
+  /** The plain data of the top-level mapping; undefined when any error was found. */
+  data: Record<string, unknown> | undefined
+  doc: Document.Parsed | undefined
+  lineCounter: LineCounter
+  diagnostics: Diagnostic[]
+}
+
+const yamlErrorCodes: Partial<Record<string, DiagnosticCode>> = {
+  DUPLICATE_KEY: 'YAML_DUPLICATE_KEY',
+  TAB_AS_INDENT: 'YAML_TAB_INDENT',
+  MULTIPLE_DOCS: 'YAML_MULTIPLE_DOCUMENTS',
+  RESOURCE_EXHAUSTION: 'YAML_TOO_DEEP',
+  BAD_ALIAS: 'YAML_ALIAS',
+  TAG_RESOLVE_FAILED: 'YAML_TAG',
+  BAD_DIRECTIVE: 'YAML_DIRECTIVE',
+}
+
+const yamlHints: Partial<Record<DiagnosticCode, string>> = {
+  YAML_DUPLICATE_KEY: 'Remove or rename one of the two keys.',
+  YAML_TAB_INDENT: 'Indent with spaces; YAML does not allow tabs for indentation.',
+  YAML_MULTIPLE_DOCUMENTS: 'Keep one incident per file: move the part after `---` into its own file.',
+  YAML_TOO_DEEP: 'Incident records are shallow; flatten the nested collections.',
+  YAML_ALIAS: 'Write the value out in full; anchors and aliases are not allowed in records.',
+  YAML_TAG: 'Remove the tag; records use plain YAML values only (quote the value if it should be a string).',
+  YAML_DIRECTIVE: 'Remove the directive; records are read as YAML 1.2.',
+  YAML_SYNTAX: 'Check indentation, quotes and brackets around this position.',
+}
+
+/**
+ * Decodes and parses one record file into plain data, reporting every problem as a diagnostic.
+ * Never throws on any input: YAML 1.2 core schema only, no tags, anchors, aliases or directives,
+ * one document, a mapping at the top, bounded nesting.
+ */
+export function parseSource(
+  bytes: Uint8Array,
+  file: string,
+  limits: SourceLimits = defaultLimits,
+): ParsedSource {
+  const lineCounter = new LineCounter()
+  const result: ParsedSource = { file, data: undefined, doc: undefined, lineCounter, diagnostics: [] }
+  const fail = (code: DiagnosticCode, message: string, line = 1, column = 1, hint = yamlHints[code]) => {
+    result.diagnostics.push({ code, severity: 'error', message, file, line, column, ...(hint && { hint }) })
+    return result
+  }
+
+  if (bytes.length > limits.maxFileBytes) return unreadable(file, fileTooLarge(file, bytes.length, limits))
+
+  const decoded = decodeText(bytes)
+  if (!decoded.ok)
+    return fail(
+      'INVALID_UTF8',
+      'file is not valid UTF-8',
+      decoded.line,
+      decoded.column,
+      'Save the file as UTF-8 (check the encoding setting of your editor or export tool).',
+    )
+  const text = decoded.text
+
+  let doc: Document.Parsed
+  try {
+    doc = parseDocument(text, {
+      version: '1.2',
+      schema: 'core',
+      uniqueKeys: true,
+      merge: false,
+      prettyErrors: false,
+      lineCounter,
+    })
+  } catch (error) {
+    // Note: yaml reports most resource problems itself; this is the safety net for the rest.
+    if (error instanceof RangeError) return fail('YAML_TOO_DEEP', 'file nests too deeply to be read')
+    throw error
+  }
+  result.doc = doc
+
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(Math.min(offset, text.length))
+    return [pos.line, pos.col] as const
+  }
+  const report = (error: YAMLError) => {
+    const code = yamlErrorCodes[error.code] ?? 'YAML_SYNTAX'
+    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '')
+    fail(code, lowerFirst(message), ...at(error.pos[0]))
+  }
+  // Note: yaml only warns about unknown tags; every warning is an error here.
+  for (const error of [...doc.errors, ...doc.warnings]) report(error)
+
+  if (doc.directives.yaml.explicit && doc.directives.yaml.version !== '1.2')
+    fail('YAML_DIRECTIVE', `\`%YAML ${doc.directives.yaml.version}\` directive: records are YAML 1.2`, 1, 1)
+  for (const handle of Object.keys(doc.directives.tags))
+    if (handle !== '!' && handle !== '!!')
+      fail('YAML_DIRECTIVE', `\`%TAG ${handle}\` directive is not allowed`, 1, 1)
+  if (result.diagnostics.length > 0) return result
+
+  if (doc.contents === null)
+    return fail('EMPTY_FILE', 'file holds no incident record', 1, 1, 'Start from `postmortem new <title>`.')
+  checkNodes(doc.contents, limits.maxDepth, (code, message, offset) => fail(code, message, ...at(offset)))
+  if (result.diagnostics.length > 0) return result
+
+  if (!isMap(doc.contents))
+    return fail(
+      'NOT_A_MAPPING',
+      `the top of the file must be a mapping of keys (\`id: …\`), got a ${describeNode(doc.contents)}`,
+      ...at(doc.contents.range[0]),
+      'Write the record as `key: value` lines at the top level.',
+    )
+  result.data = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>
+  return result
+}
+
+/**
+ * Walks the document without recursion, rejecting aliases, anchors, explicit tags, non-scalar keys
+ * and nesting past `maxDepth`, so that later recursive code only ever sees shallow, plain data.
+ */
+function checkNodes(
+  root: YamlNode,
+  maxDepth: number,
+  report: (code: DiagnosticCode, message: string, offset: number) => void,
+): void {
+  const stack: Array<[YamlNode, number]> = [[root, 1]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!
+    const offset = node.range?.[0] ?? 0
+    if (isAlias(node)) {
+      report('YAML_ALIAS', `alias \`*${node.source}\` is not allowed`, offset)
+      continue
+    }
+    if (node.anchor) report('YAML_ALIAS', `anchor \`&${node.anchor}\` is not allowed`, offset)
+    // Note: for parsed documents yaml sets `tag` only when the source wrote one explicitly.
+    if (node.tag) report('YAML_TAG', `tag \`${node.tag}\` is not allowed`, offset)
+    if (!isCollection(node)) continue
+    if (depth > maxDepth) {
+      report('YAML_TOO_DEEP', `collections are nested more than ${maxDepth} levels deep`, offset)
+      return
+    }
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        const key = item.key as YamlNode | null
+        if (key && !isScalar(key)) {
+          report('YAML_SYNTAX', 'keys must be plain strings', key.range?.[0] ?? offset)
+          continue
+        }
+        if (key) stack.push([key, depth + 1])
+        if (item.value) stack.push([item.value as YamlNode, depth + 1])
+      } else if (item) stack.push([item as YamlNode, depth + 1])
+    }
+  }
+}
+
+/** The diagnostic for a file over the size cap. */
+export function fileTooLarge(file: string, size: number, limits: SourceLimits): Diagnostic {
+  return {
+    code: 'FILE_TOO_LARGE',
+    severity: 'error',
+    message: `file is ${size} bytes, more than the limit of ${limits.maxFileBytes}`,
+    hint: 'Split the record or move bulky data (long metric series) out of it; the cap is `max_file_bytes` in postmortem.config.yaml.',
+    file,
+    line: 1,
+    column: 1,
+  }
+}
+
+/** A source that could not be parsed at all. */
+export function unreadable(file: string, diagnostic: Diagnostic): ParsedSource {
+  return { file, data: undefined, doc: undefined, lineCounter: new LineCounter(), diagnostics: [diagnostic] }
+}
+
+/** The YAML node at `path` (or the deepest existing ancestor), and whether the full path was found. */
+export function nodeAt(
+  doc: Document.Parsed,
+  path: DataPath,
+): { node: YamlNode; keyNode?: YamlNode; found: boolean } {
+  let node = doc.contents as YamlNode
+  let keyNode: YamlNode | undefined
+  for (const part of path) {
+    let next: YamlNode | undefined
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part))
+      if (pair) {
+        keyNode = pair.key as YamlNode
+        next = (pair.value as YamlNode | null) ?? keyNode
+      }
+    } else if (isSeq(node) && typeof part === 'number') {
+      next = node.items[part] as YamlNode | undefined
+      keyNode = undefined
+    }
+    if (!next) return { node, found: false }
+    node = next
+  }
+  return { node, ...(keyNode && { keyNode }), found: true }
+}
+
+/** 1-based line and column of the value (or key) at `path`; the nearest ancestor when absent. */
+export function locate(
+  source: Pick<ParsedSource, 'doc' | 'lineCounter'>,
+  path: DataPath,
+  target: 'value' | 'key' = 'value',
+): { line: number; column: number } {
+  if (!source.doc?.contents) return { line: 1, column: 1 }
+  const { node, keyNode, found } = nodeAt(source.doc, path)
+  const anchor = found && target === 'key' && keyNode ? keyNode : node
+  const pos = source.lineCounter.linePos(anchor.range?.[0] ?? 0)
+  return { line: pos.line, column: pos.col }
+}
+
+/** The source text of the scalar at `path` as written (`007` for a value YAML read as 7). */
+export function sourceAt(source: Pick<ParsedSource, 'doc'>, path: DataPath): string | undefined {
+  if (!source.doc?.contents) return undefined
+  const { node, found } = nodeAt(source.doc, path)
+  return found && isScalar(node) && typeof node.source === 'string' ? node.source : undefined
+}
+
+function describeNode(node: YamlNode): string {
+  if (isSeq(node)) return 'list'
+  if (isScalar(node)) return node.value === null ? 'null value' : `${typeof node.value} value`
+  return 'value'
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1)
+}

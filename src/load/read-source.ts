@@ -1,0 +1,35 @@
+import { open } from 'node:fs/promises'
+import type { ParsedSource, SourceLimits } from './parse-source.js'
+import { defaultLimits, fileTooLarge, parseSource, unreadable } from './parse-source.js'
+
+/**
+ * Reads and parses one record file. The size cap is checked before the file is read, so a huge file
+ * costs nothing; a file that cannot be read becomes a READ_FAILED diagnostic.
+ * `name` is how the file is shown in diagnostics (usually relative to the working directory).
+ */
+export async function readSource(
+  path: string,
+  name: string,
+  limits: SourceLimits = defaultLimits,
+): Promise<ParsedSource> {
+  let handle
+  try {
+    handle = await open(path, 'r')
+    const { size } = await handle.stat()
+    if (size > limits.maxFileBytes) return unreadable(name, fileTooLarge(name, size, limits))
+    return parseSource(await handle.readFile(), name, limits)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error'
+    return unreadable(name, {
+      code: 'READ_FAILED',
+      severity: 'error',
+      message: `cannot read the file (${reason})`,
+      hint: 'Check that the file exists and is readable.',
+      file: name,
+      line: 1,
+      column: 1,
+    })
+  } finally {
+    await handle?.close()
+  }
+}
