@@ -20,6 +20,8 @@ export interface ParsedSource {
   data: Record<string, unknown> | undefined
   doc: Document.Parsed | undefined
   lineCounter: LineCounter
+  /** The decoded text (BOM removed); empty when the file could not be decoded. */
+  text: string
   diagnostics: Diagnostic[]
 }
 
@@ -55,7 +57,14 @@ export function parseSource(
   limits: SourceLimits = defaultLimits,
 ): ParsedSource {
   const lineCounter = new LineCounter()
-  const result: ParsedSource = { file, data: undefined, doc: undefined, lineCounter, diagnostics: [] }
+  const result: ParsedSource = {
+    file,
+    data: undefined,
+    doc: undefined,
+    lineCounter,
+    text: '',
+    diagnostics: [],
+  }
   const fail = (code: DiagnosticCode, message: string, line = 1, column = 1, hint = yamlHints[code]) => {
     result.diagnostics.push({ code, severity: 'error', message, file, line, column, ...(hint && { hint }) })
     return result
@@ -73,6 +82,7 @@ export function parseSource(
       'Save the file as UTF-8 (check the encoding setting of your editor or export tool).',
     )
   const text = decoded.text
+  result.text = text
 
   let doc: Document.Parsed
   try {
@@ -180,7 +190,14 @@ export function fileTooLarge(file: string, size: number, limits: SourceLimits): 
 
 /** A source that could not be parsed at all. */
 export function unreadable(file: string, diagnostic: Diagnostic): ParsedSource {
-  return { file, data: undefined, doc: undefined, lineCounter: new LineCounter(), diagnostics: [diagnostic] }
+  return {
+    file,
+    data: undefined,
+    doc: undefined,
+    lineCounter: new LineCounter(),
+    text: '',
+    diagnostics: [diagnostic],
+  }
 }
 
 /** The YAML node at `path` (or the deepest existing ancestor), and whether the full path was found. */
@@ -219,6 +236,46 @@ export function locate(
   const anchor = found && target === 'key' && keyNode ? keyNode : node
   const pos = source.lineCounter.linePos(anchor.range?.[0] ?? 0)
   return { line: pos.line, column: pos.col }
+}
+
+/**
+ * Where character `index` of the string at `path` sits in the file: exact for one-line plain or
+ * quoted scalars and for literal blocks (`|`), else the start of the value.
+ */
+export function locateText(
+  source: Pick<ParsedSource, 'doc' | 'lineCounter' | 'text'>,
+  path: DataPath,
+  index: number,
+): { line: number; column: number } {
+  const start = locate(source, path)
+  if (!source.doc?.contents) return start
+  const { node, found } = nodeAt(source.doc, path)
+  if (!found || !isScalar(node) || typeof node.value !== 'string' || !node.range) return start
+  const raw = source.text.slice(node.range[0], node.range[1])
+  const before = node.value.slice(0, index)
+  switch (node.type) {
+    case 'PLAIN':
+      return raw.includes('\n') ? start : { line: start.line, column: start.column + index }
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+      // Escapes change widths; only a plain run of characters maps one to one.
+      return raw.includes('\n') || /\\|''/.test(raw)
+        ? start
+        : { line: start.line, column: start.column + 1 + index }
+    case 'BLOCK_LITERAL': {
+      const lines = raw.split('\n')
+      const indent =
+        lines
+          .slice(1)
+          .find((l) => l.trim() !== '')
+          ?.match(/^ */)?.[0].length ?? 0
+      const row = before.split('\n').length - 1
+      const col = before.length - before.lastIndexOf('\n') - 1
+      return { line: start.line + 1 + row, column: indent + col + 1 }
+    }
+    default:
+      return start
+  }
 }
 
 /** The source text of the scalar at `path` as written (`007` for a value YAML read as 7). */

@@ -28,6 +28,7 @@ export const blamelessLanguage: Rule = ({ incident, report }) => {
         field.path,
         `blameful wording \`${finding.phrase}\``,
         `Blameless postmortems focus on systems: ${finding.suggestion}.`,
+        finding.index,
       )
 }
 

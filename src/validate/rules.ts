@@ -9,7 +9,8 @@ export interface RuleContext {
   config: Config
   /** Reference time for rules about "now" (overdue items). */
   at: Instant
-  report: (code: DiagnosticCode, path: DataPath, message: string, hint?: string) => void
+  /** `index` points at a character inside a text value. */
+  report: (code: DiagnosticCode, path: DataPath, message: string, hint?: string, index?: number) => void
 }
 
 export type Rule = (context: RuleContext) => void

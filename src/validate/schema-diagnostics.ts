@@ -14,6 +14,8 @@ export interface Finding {
   hint?: string
   /** Point at the key rather than the value (unknown keys). */
   at?: 'key'
+  /** Character index within a text value, to point inside it (blameful phrases). */
+  index?: number
 }
 
 type AnySchema = z.ZodType & { def: { type: string } & Record<string, unknown> }
@@ -182,7 +184,17 @@ function fromIssue(
     case 'custom': {
       const params = issue.params as CheckParams | undefined
       if (params?.diagnostic)
-        return [{ code: params.diagnostic, path, message: `${where} ${issue.message}`, hint: params.hint }]
+        return [
+          {
+            code: params.diagnostic,
+            path,
+            message:
+              params.diagnostic === 'INVALID_TIMEZONE'
+                ? `${where} ${issue.message}`
+                : `${where}: ${issue.message}`,
+            hint: params.hint,
+          },
+        ]
       return [{ code: 'INVALID_VALUE', path, message: `${where}: ${issue.message}` }]
     }
     default:

@@ -138,7 +138,9 @@ const person = line('GitHub handle (`@octocat`) or name')
 
 const timelineEvent = z.strictObject({
   at: timestamp('when it happened'),
-  kind: z.enum(eventKinds),
+  kind: z
+    .enum(eventKinds)
+    .meta({ description: 'what sort of event; public `communicate` events are the public updates' }),
   text: markdown('what happened'),
   actor: person.optional(),
   source: z
@@ -178,11 +180,11 @@ const actionItem = z.strictObject({
   ),
   title: line('one-line title'),
   description: markdown('details').optional(),
-  type: z.enum(actionTypes),
-  priority: z.enum(priorities),
+  type: z.enum(actionTypes).meta({ description: 'what the work does about the incident' }),
+  priority: z.enum(priorities).meta({ description: 'P0 most urgent' }),
   owner: person.optional(),
   due: date('due date; derived from the config policy when absent').optional(),
-  status: z.enum(actionStatuses),
+  status: z.enum(actionStatuses).meta({ description: '`not_doing` needs `not_doing_reason`' }),
   not_doing_reason: markdown('why it will not be done (required for `not_doing`)').optional(),
   issue: issueLink.optional(),
 })
@@ -201,9 +203,12 @@ export const incidentSchema = z
     schema_version: z.literal(1).optional().meta({ description: 'format version; 1' }),
     id: slug('equals the file name without `.yaml`'),
     title: line('one line'),
-    status: z.enum(statuses),
-    visibility: z.enum(visibilities).default('internal'),
-    type: z.enum(incidentTypes).default('outage'),
+    status: z.enum(statuses).meta({ description: 'where the postmortem is in its life' }),
+    visibility: z
+      .enum(visibilities)
+      .default('internal')
+      .meta({ description: 'only `public` records that are `published` or `closed` reach a public site' }),
+    type: z.enum(incidentTypes).default('outage').meta({ description: 'kind of incident' }),
     severity: identifier('one of the configured levels (default SEV1..SEV4, SEV1 worst)'),
     services: list(service, 'affected services').optional(),
     tags: list(line('tag'), 'free labels').optional(),
@@ -217,16 +222,19 @@ export const incidentSchema = z
         responders: list(person, 'responders').optional(),
         reviewers: list(person, 'reviewers').optional(),
       })
-      .optional(),
-    timestamps: z.strictObject({
-      impact_started: timestamp('impact began'),
-      detected: timestamp('the team knew'),
-      acknowledged: timestamp('a responder took it').optional(),
-      cause_identified: timestamp('root cause found').optional(),
-      mitigated: timestamp('impact stopped growing / was worked around').optional(),
-      resolved: timestamp('fully resolved (required unless draft)').optional(),
-      impact_ended: timestamp('impact ended (defaults to `resolved`)').optional(),
-    }),
+      .optional()
+      .meta({ description: 'who responded and who owns the postmortem' }),
+    timestamps: z
+      .strictObject({
+        impact_started: timestamp('impact began'),
+        detected: timestamp('the team knew'),
+        acknowledged: timestamp('a responder took it').optional(),
+        cause_identified: timestamp('root cause found').optional(),
+        mitigated: timestamp('impact stopped growing / was worked around').optional(),
+        resolved: timestamp('fully resolved (required unless draft)').optional(),
+        impact_ended: timestamp('impact ended (defaults to `resolved`)').optional(),
+      })
+      .meta({ description: 'key moments: impact_started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved' }),
     summary: markdown('what happened, in a paragraph'),
     impact: z
       .strictObject({
@@ -257,7 +265,8 @@ export const incidentSchema = z
         method: z.enum(detectionMethods),
         source: line('which alert, dashboard or report').optional(),
       })
-      .optional(),
+      .optional()
+      .meta({ description: 'how the incident was noticed' }),
     trigger: markdown('what set it off').optional(),
     root_cause: z
       .strictObject({

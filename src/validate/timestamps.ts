@@ -39,8 +39,9 @@ export function isTimeZone(zone: string): boolean {
 export function parseTimestamp(value: string, zone: string | undefined): TimestampResult {
   const m = timestampPattern.exec(value)
   if (!m) {
-    const hint = /[+-]\d{4}$/.test(value)
-      ? 'Write the offset with a colon, e.g. `+05:30` instead of `+0530`.'
+    const compact = /([+-])(\d{2})(\d{2})$/.exec(value)
+    const hint = compact
+      ? `Write the offset with a colon: \`${compact[1]}${compact[2]}:${compact[3]}\` instead of \`${compact[0]}\`.`
       : / \d{2}:\d{2}/.test(value)
         ? 'Separate date and time with `T`, e.g. `2025-01-22T12:03:00-08:00`.'
         : formatHint

@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path'
 import type { DataPath, Diagnostic, DiagnosticCode, LintCode } from '../diagnostics.js'
 import { lintCodes } from '../diagnostics.js'
 import type { ParsedSource } from '../load/parse-source.js'
-import { locate, sourceAt } from '../load/parse-source.js'
+import { locate, locateText, sourceAt } from '../load/parse-source.js'
 import { allowedCodes, lintRules } from './lint.js'
 import type { Incident } from './normalize.js'
 import { normalizeIncident } from './normalize.js'
@@ -42,7 +42,7 @@ export function validateSource(source: ParsedSource, options: ValidateOptions): 
     message: f.message,
     ...(f.hint && { hint: f.hint }),
     file,
-    ...locate(source, f.path, f.at),
+    ...(f.index === undefined ? locate(source, f.path, f.at) : locateText(source, f.path, f.index)),
     ...(f.path.length > 0 && { path: f.path }),
   })
   if (!source.data) return { file, diagnostics }
@@ -82,8 +82,11 @@ export function validateSource(source: ParsedSource, options: ValidateOptions): 
         incident,
         config: options.config,
         at: options.at,
-        report: (code, path: DataPath, message, hint) =>
-          found.push({ finding: { code, path, message, ...(hint && { hint }) }, lint }),
+        report: (code, path: DataPath, message, hint, index) =>
+          found.push({
+            finding: { code, path, message, ...(hint && { hint }), ...(index !== undefined && { index }) },
+            lint,
+          }),
       })
   }
   run(rules, false)
