@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { Diagnostic } from '../diagnostics.js'
 import { UsageError } from '../errors.js'
@@ -5,28 +6,41 @@ import type { LoadedConfig } from '../load/load-config.js'
 import { loadConfig } from '../load/load-config.js'
 import { parseTimestamp } from '../validate/timestamps.js'
 import type { CliIO } from './io.js'
-import { colorsFor } from './io.js'
+import { colorsFor, sanitize } from './io.js'
 import { formatText } from './report.js'
 
 /** A configuration file that does not validate: exit 2, with its diagnostics printed. */
 export class ConfigError extends UsageError {
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
-    super('the configuration is invalid')
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    readonly file: string,
+  ) {
+    super(`the configuration ${file} is invalid`)
     this.name = 'ConfigError'
   }
 }
 
 /** Loads the configuration for a command, or throws ConfigError. */
 export async function commandConfig(io: CliIO, configFile?: string): Promise<LoadedConfig> {
-  const loaded = await loadConfig(io.cwd, configFile === undefined ? undefined : resolve(io.cwd, configFile))
-  if (loaded.diagnostics.length > 0) throw new ConfigError(loaded.diagnostics)
+  const explicit = configFile === undefined ? undefined : resolve(io.cwd, configFile)
+  if (
+    explicit !== undefined &&
+    !(await stat(explicit).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  )
+    throw new UsageError(`--config: no such file: ${configFile}`)
+  const loaded = await loadConfig(io.cwd, explicit)
+  if (loaded.diagnostics.length > 0)
+    throw new ConfigError(loaded.diagnostics, relative(io.cwd, loaded.file ?? '') || String(loaded.file))
   return loaded
 }
 
 /** Prints a ConfigError's diagnostics. */
 export function printConfigError(error: ConfigError, io: CliIO): void {
   io.stderr.write(formatText(error.diagnostics, colorsFor(io.stderr, io.env)))
-  io.stderr.write('The configuration (postmortem.config.yaml) must be fixed first.\n')
+  io.stderr.write(`Fix the configuration (${sanitize(error.file)}) first.\n`)
 }
 
 /** The record paths a command works on: its arguments, else the config's incidents folder. */
@@ -47,6 +61,9 @@ export function incidentsFolder(loaded: LoadedConfig): string {
 export function referenceTime(value: string | undefined, now: () => number = Date.now): number {
   if (value === undefined) return now()
   const parsed = parseTimestamp(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value, undefined)
-  if (!parsed.ok) throw new UsageError(`--at: ${parsed.message}. ${parsed.hint}`)
+  if (!parsed.ok)
+    throw new UsageError(
+      `--at must be an ISO 8601 time with an offset (2026-05-01T09:00:00Z, 2026-05-01T11:00:00+02:00) or a date (2026-05-01), got ${value}`,
+    )
   return parsed.instant
 }

@@ -31,7 +31,7 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(colorsFor(io.stderr, io.env).red(sanitize(s))),
+      outputError: (s, write) => write(`${colorsFor(io.stderr, io.env).red(sanitize(s.trimEnd()))}\n`),
     })
   for (const command of [validateCommand(io, done), newCommand(io, done), schemaCommand(io, done)])
     program.addCommand(
@@ -47,7 +47,7 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
 
   try {
     if (argv.length === 0) {
-      program.outputHelp()
+      program.outputHelp({ error: true })
       return 2
     }
     await program.parseAsync([...argv], { from: 'user' })
@@ -55,7 +55,8 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0
-      if (error.code === 'commander.help') return 0
+      // `help` exits 0 for a known command; `help bogus` is a usage error.
+      if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2
       return 2
     }
     if (error instanceof ConfigError) {

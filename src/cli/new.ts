@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { access, mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { Command } from 'commander'
 import { PostmortemError, UsageError } from '../errors.js'
+import { limits } from '../validate/schema.js'
 import { newRecordText, recordId } from '../validate/skeleton.js'
 import { packagePath } from '../paths.js'
 import type { CliIO } from './io.js'
@@ -23,12 +24,25 @@ export function newCommand(io: CliIO, done: (code: number) => void): Command {
       const severity = options.severity ?? levels[Math.min(2, levels.length - 1)]!
       if (!levels.includes(severity))
         throw new UsageError(`--severity must be one of ${levels.join(', ')}, got ${severity}`)
-      if (title.trim() === '' || /[\r\n]/.test(title))
-        throw new UsageError('the title must be one non-empty line')
+      // eslint-disable-next-line no-control-regex -- a title is one line of printable text
+      if (title.trim() === '' || /[\u0000-\u001f\u007f]/.test(title))
+        throw new UsageError('the title must be one non-empty line without control characters')
+      if (title.trim().length > limits.line)
+        throw new UsageError(
+          `the title must be at most ${limits.line} characters; put the detail in the summary`,
+        )
       const at = referenceTime(options.at)
       const id = recordId(title, at, config.timezone)
       const file = join(incidentsFolder(loaded), `${id}.yaml`)
-      const schema = relative(dirname(file), packagePath('schema/incident.schema.json')).split('\\').join('/')
+      // Prefer the project's own install, so the comment stays valid for everyone who clones the repo.
+      const installed = join(loaded.root, 'node_modules', 'postmortem', 'schema', 'incident.schema.json')
+      const target = (await access(installed).then(
+        () => true,
+        () => false,
+      ))
+        ? installed
+        : packagePath('schema/incident.schema.json')
+      const schema = relative(dirname(file), target).split('\\').join('/')
       const text = newRecordText({ id, title: title.trim(), severity, at, timezone: config.timezone, schema })
       await mkdir(dirname(file), { recursive: true })
       const shown = relative(io.cwd, file)

@@ -20,7 +20,7 @@ export function formatText(diagnostics: readonly Diagnostic[], c: Colors): strin
       out.push(c.underline(sanitize(d.file)))
     }
     const where = d.line === undefined ? '' : `${d.line}:${d.column ?? 1}`
-    const label = d.severity === 'error' ? c.red('error  ') : c.yellow('warning')
+    const label = d.severity === 'error' ? `${c.red('error')}  ` : c.yellow('warning')
     out.push(`  ${where.padEnd(7)} ${label}  ${sanitize(d.message)}  ${c.dim(d.code)}`)
     if (d.hint) out.push(`  ${''.padEnd(7)}          ${c.dim(`hint: ${sanitize(d.hint)}`)}`)
   }
@@ -58,11 +58,11 @@ export function formatJson(files: number, diagnostics: readonly Diagnostic[]): s
 /** GitHub Actions workflow commands: an annotation per diagnostic on the file and line. */
 export function formatGithub(diagnostics: readonly Diagnostic[]): string {
   const lines = diagnostics.map((d) => {
-    const props = [`file=${escapeProperty(d.file)}`]
+    const props = [`file=${escapeProperty(sanitize(d.file))}`]
     if (d.line !== undefined) props.push(`line=${d.line}`, `col=${d.column ?? 1}`)
     props.push(`title=${escapeProperty(d.code)}`)
-    const text = d.hint ? `${d.message}\n${d.hint}` : d.message
-    return `::${d.severity} ${props.join(',')}::${escapeData(sanitize(text))}`
+    const text = d.hint ? `${sanitize(d.message)}\n${sanitize(d.hint)}` : sanitize(d.message)
+    return `::${d.severity} ${props.join(',')}::${escapeData(text)}`
   })
   const { errors, warnings } = tally(diagnostics)
   lines.push(`${plural(errors, 'error')}, ${plural(warnings, 'warning')}`)

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander'
 import { validateFiles } from '../validate/validate-files.js'
 import type { CliIO } from './io.js'
 import { colorsFor } from './io.js'
-import { commandConfig, incidentsFolder, recordPaths, referenceTime } from './context.js'
+import { ConfigError, commandConfig, incidentsFolder, recordPaths, referenceTime } from './context.js'
 import { formatGithub, formatJson, formatText, tally } from './report.js'
 
 /** `postmortem validate [paths…]`: schema, rules and lint, reported at file:line:column. */
@@ -21,7 +21,17 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
         paths: string[],
         options: { format: string; strict?: boolean; at?: string; config?: string },
       ) => {
-        const loaded = await commandConfig(io, options.config)
+        let loaded
+        try {
+          loaded = await commandConfig(io, options.config)
+        } catch (error) {
+          // Machine-readable formats report a broken config in the same shape, on stdout.
+          if (!(error instanceof ConfigError) || options.format === 'text') throw error
+          io.stdout.write(
+            options.format === 'json' ? formatJson(0, error.diagnostics) : formatGithub(error.diagnostics),
+          )
+          return done(error.exitCode)
+        }
         const at = referenceTime(options.at)
         const report = await validateFiles(recordPaths(paths, loaded, io.cwd), io.cwd, {
           config: loaded.config,
@@ -34,7 +44,8 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
         else {
           const c = colorsFor(io.stdout, io.env)
           io.stdout.write(formatText(report.diagnostics, c))
-          if (report.files.length === 0) io.stdout.write('No incident records found.\n')
+          if (report.files.length === 0 && report.diagnostics.length === 0)
+            io.stdout.write('No incident records found.\n')
           else if (errors === 0 && (warnings === 0 || !options.strict))
             io.stdout.write(`${report.files.length} record${report.files.length === 1 ? '' : 's'} checked.\n`)
         }

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
 import { glob } from 'tinyglobby'
 import type { Diagnostic } from '../diagnostics.js'
+import { configFileName } from './find-config.js'
 
 /** Record files found under the given paths, sorted, and problems with paths that do not exist. */
 export interface FoundFiles {
@@ -29,7 +30,13 @@ export async function findRecordFiles(paths: readonly string[], cwd: string): Pr
         file: relative(cwd, absolute) || path,
       })
     } else if (info.isDirectory()) {
-      const found = await glob(['**/*.yaml', '**/*.yml'], { cwd: absolute, absolute: true, dot: false })
+      // Note: dependencies and the config file are never records, even when a folder holds them.
+      const found = await glob(['**/*.yaml', '**/*.yml'], {
+        cwd: absolute,
+        absolute: true,
+        dot: false,
+        ignore: ['**/node_modules/**', `**/${configFileName}`],
+      })
       for (const f of found) files.add(resolve(f))
     } else files.add(absolute)
   }

@@ -128,9 +128,9 @@ export function parseSource(
   if (!isMap(doc.contents))
     return fail(
       'NOT_A_MAPPING',
-      `the top of the file must be a mapping of keys (\`id: …\`), got a ${describeNode(doc.contents)}`,
+      `the top of the file must be a mapping of \`key: value\` lines, got a ${describeNode(doc.contents)}`,
       ...at(doc.contents.range[0]),
-      'Write the record as `key: value` lines at the top level.',
+      'Write `key: value` lines at the top level (no leading `- `).',
     )
   result.data = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>
   return result

@@ -41,3 +41,39 @@ export function isOverdue(
   const due = dueInstant(item, incident, config)
   return isOpen(item) && due !== null && at >= due
 }
+
+/** Counts of a record's action items at a reference time. */
+export interface ActionItemHealth {
+  total: number
+  /** `open` + `in_progress`: still to do. */
+  open: number
+  in_progress: number
+  done: number
+  not_doing: number
+  /** Open and past due at the reference time. */
+  overdue: number
+  /** `done ÷ (total − not_doing)` as a percent; `null` when nothing is to be done. */
+  completion_percent: number | null
+}
+
+/** Action-item health of one incident at reference time `at`. */
+export function actionItemHealth(
+  incident: Pick<Incident, 'action_items' | 'severity' | 'timestamps'>,
+  config: Config,
+  at: Instant,
+): ActionItemHealth {
+  const items = incident.action_items ?? []
+  const count = (status: ActionItem['status']) => items.filter((i) => i.status === status).length
+  const done = count('done')
+  const notDoing = count('not_doing')
+  const planned = items.length - notDoing
+  return {
+    total: items.length,
+    open: items.filter(isOpen).length,
+    in_progress: count('in_progress'),
+    done,
+    not_doing: notDoing,
+    overdue: items.filter((i) => isOverdue(i, incident, config, at)).length,
+    completion_percent: planned === 0 ? null : (done / planned) * 100,
+  }
+}

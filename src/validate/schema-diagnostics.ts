@@ -42,6 +42,16 @@ function fromIssue(
   const where = path.length > 0 ? `\`${formatPath(path)}\`` : 'the record'
   const value = valueAt(data, path)
   const schema = schemaAt(root, path, data)
+  const parent = path.length > 1 ? `\`${formatPath(path.slice(0, -1))}\`` : 'the record'
+  if (value === undefined && issue.code !== 'unrecognized_keys' && path.length > 0)
+    return [
+      {
+        code: 'MISSING_KEY',
+        path,
+        message: `${where} is required`,
+        hint: `Add \`${String(path.at(-1))}:\` to ${parent}.`,
+      },
+    ]
 
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -61,15 +71,6 @@ function fromIssue(
       })
     }
     case 'invalid_type': {
-      if (value === undefined)
-        return [
-          {
-            code: 'MISSING_KEY',
-            path,
-            message: `${where} is required`,
-            hint: `Add \`${path.at(-1)}:\` to ${path.length > 1 ? `\`${formatPath(path.slice(0, -1))}\`` : 'the record'}.`,
-          },
-        ]
       const expected = issue.expected
       const got = describe(value)
       const k = kindOf(schema)
@@ -128,7 +129,7 @@ function fromIssue(
         {
           code: 'INVALID_VALUE',
           path,
-          message: `${where} must be at most ${String(issue.maximum)}, got ${describe(value)}`,
+          message: `${where} must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}, got ${describe(value)}`,
         },
       ]
     case 'too_small':
@@ -146,14 +147,14 @@ function fromIssue(
           {
             code: 'INVALID_VALUE',
             path,
-            message: `${where} needs at least ${String(issue.minimum)} item(s)`,
+            message: `${where} needs at least ${String(issue.minimum)} ${issue.minimum === 1 ? 'item' : 'items'}`,
           },
         ]
       return [
         {
           code: 'INVALID_VALUE',
           path,
-          message: `${where} must be at least ${String(issue.minimum)}, got ${describe(value)}`,
+          message: `${where} must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}, got ${describe(value)}`,
         },
       ]
     case 'not_multiple_of':
@@ -205,6 +206,8 @@ function fromIssue(
 function formatProblem(k: ReturnType<typeof kindOf>, value: unknown): string {
   const got = describe(value)
   switch (k) {
+    case 'line':
+      return `must be one line of text without control characters, got ${got}`
     case 'slug':
       return `must be lowercase letters, digits and dashes (a slug), got ${got}`
     case 'date':
@@ -220,6 +223,8 @@ function formatProblem(k: ReturnType<typeof kindOf>, value: unknown): string {
 
 function formatHint(k: ReturnType<typeof kindOf>): string | undefined {
   switch (k) {
+    case 'line':
+      return 'Remove line breaks and control characters; longer text belongs in a Markdown field.'
     case 'slug':
       return 'Use up to 80 characters of `a-z`, `0-9` and `-`, starting with a letter or digit, e.g. `2025-01-22-db-outage` (not a Windows device name such as `con`).'
     case 'date':

@@ -13,7 +13,7 @@ import { datePattern, isTimeZone, parseDate, parseTimestamp, timestampPattern } 
 export const limits = { text: 100_000, line: 500, list: 10_000 } as const
 
 /** Marks a schema so diagnostics can name its kind (`timestamp`, `date`, `identifier`, …). */
-type Kind = 'timestamp' | 'date' | 'identifier' | 'slug' | 'url'
+type Kind = 'timestamp' | 'date' | 'identifier' | 'slug' | 'url' | 'line'
 const kinds = new WeakMap<z.ZodType, Kind>()
 function kind<T extends z.ZodType>(schema: T, k: Kind): T {
   kinds.set(schema, k)
@@ -24,7 +24,10 @@ export function kindOf(schema: z.ZodType | undefined): Kind | undefined {
   return schema ? kinds.get(schema) : undefined
 }
 
-const line = (description: string) => z.string().min(1).max(limits.line).meta({ description })
+// eslint-disable-next-line no-control-regex -- one-line fields refuse control characters
+const oneLine = /^[^\u0000-\u001f\u007f]*$/
+const line = (description: string) =>
+  kind(z.string().min(1).max(limits.line).regex(oneLine).meta({ description }), 'line')
 const markdown = (description: string) =>
   z
     .string()

@@ -2,19 +2,36 @@ import { TZDate } from '@date-fns/tz'
 import { format } from 'date-fns'
 import type { Instant } from './timestamps.js'
 
+// Latin letters that Unicode does not decompose into a base letter and a mark.
+const letters: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+}
+
 /** The id of a new record: `<date in zone>-<slug of title>`, at most 80 characters. */
 export function recordId(title: string, at: Instant, zone: string): string {
   const date = format(new TZDate(at, zone), 'yyyy-MM-dd')
-  const slug =
-    title
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 80 - date.length - 1)
-      .replace(/-+$/, '') || 'incident'
-  return `${date}-${slug}`
+  const room = 80 - date.length - 1
+  let slug = title
+    .toLowerCase()
+    .replace(/[ßæœøłđðþı]/g, (c) => letters[c] ?? c)
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+  // Cut at a word boundary when the title is too long for an id.
+  if (slug.length > room) {
+    const cut = slug.lastIndexOf('-', room)
+    slug = slug.slice(0, cut > room / 2 ? cut : room)
+  }
+  return `${date}-${slug.replace(/-+$/, '') || 'incident'}`
 }
 
 /** The text of a new draft record: schema comment, required keys, and commented hints for the rest. */
