@@ -57,13 +57,17 @@ export function incidentsFolder(loaded: LoadedConfig): string {
   return resolve(loaded.root, loaded.config.incidents)
 }
 
-/** Reads `--at TIME` (a timestamp with offset, or a date), default now. */
-export function referenceTime(value: string | undefined, now: () => number = Date.now): number {
+/** Reads a time flag such as `--at` (a timestamp with offset, or a date), default now. */
+export function referenceTime(
+  value: string | undefined,
+  now: () => number = Date.now,
+  flag = '--at',
+): number {
   if (value === undefined) return now()
   const parsed = parseTimestamp(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value, undefined)
   if (!parsed.ok)
     throw new UsageError(
-      `--at must be an ISO 8601 time with an offset (2026-05-01T09:00:00Z, 2026-05-01T11:00:00+02:00) or a date (2026-05-01), got ${value}`,
+      `${flag} must be an ISO 8601 time with an offset (2026-05-01T09:00:00Z, 2026-05-01T11:00:00+02:00) or a date (2026-05-01), got ${value}`,
     )
   return parsed.instant
 }

@@ -1,7 +1,8 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml'
 import type { Document, Node as YamlNode, YAMLError } from 'yaml'
 import type { DataPath, Diagnostic, DiagnosticCode } from '../diagnostics.js'
 import { decodeText } from './decode-text.js'
+import { LineIndex } from './line-index.js'
 
 /** Limits the loader enforces before and while parsing. */
 export interface SourceLimits {
@@ -19,7 +20,8 @@ export interface ParsedSource {
   /** The plain data of the top-level mapping; undefined when any error was found. */
   data: Record<string, unknown> | undefined
   doc: Document.Parsed | undefined
-  lineCounter: LineCounter
+  /** Line starts of the decoded text, to turn offsets into line:column. */
+  lines: LineIndex
   /** The decoded text (BOM removed); empty when the file could not be decoded. */
   text: string
   diagnostics: Diagnostic[]
@@ -56,12 +58,11 @@ export function parseSource(
   file: string,
   limits: SourceLimits = defaultLimits,
 ): ParsedSource {
-  const lineCounter = new LineCounter()
   const result: ParsedSource = {
     file,
     data: undefined,
     doc: undefined,
-    lineCounter,
+    lines: new LineIndex(''),
     text: '',
     diagnostics: [],
   }
@@ -83,6 +84,8 @@ export function parseSource(
     )
   const text = decoded.text
   result.text = text
+  const lines = new LineIndex(text)
+  result.lines = lines
 
   let doc: Document.Parsed
   try {
@@ -92,7 +95,6 @@ export function parseSource(
       uniqueKeys: true,
       merge: false,
       prettyErrors: false,
-      lineCounter,
     })
   } catch (error) {
     // Note: yaml reports most resource problems itself; this is the safety net for the rest.
@@ -102,16 +104,31 @@ export function parseSource(
   result.doc = doc
 
   const at = (offset: number) => {
-    const pos = lineCounter.linePos(Math.min(offset, text.length))
-    return [pos.line, pos.col] as const
+    const pos = lines.position(offset)
+    return [pos.line, pos.column] as const
   }
+  const reported = new Set<number>()
   const report = (error: YAMLError) => {
     const code = yamlErrorCodes[error.code] ?? 'YAML_SYNTAX'
-    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '')
-    fail(code, lowerFirst(message), ...at(error.pos[0]))
+    const [line, column] = at(error.pos[0])
+    // One mistake often trips several parser errors on the same line; the first one says it best.
+    if (reported.has(line)) return
+    reported.add(line)
+    fail(code, yamlMessage(error, text), line, column)
   }
   // Note: yaml only warns about unknown tags; every warning is an error here.
-  for (const error of [...doc.errors, ...doc.warnings]) report(error)
+  const problems = [...doc.errors, ...doc.warnings]
+  const tooDeep = problems.filter((e) => e.code === 'RESOURCE_EXHAUSTION')
+  if (tooDeep.length > 0) {
+    // The parser runs out of stack somewhere inside; one diagnostic at the earliest place is enough.
+    const first = tooDeep.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a))
+    return fail(
+      'YAML_TOO_DEEP',
+      `collections are nested too deeply to read (the limit is ${limits.maxDepth} levels)`,
+      ...at(first.pos[0]),
+    )
+  }
+  for (const error of problems) report(error)
 
   if (doc.directives.yaml.explicit && doc.directives.yaml.version !== '1.2')
     fail('YAML_DIRECTIVE', `\`%YAML ${doc.directives.yaml.version}\` directive: records are YAML 1.2`, 1, 1)
@@ -120,9 +137,14 @@ export function parseSource(
       fail('YAML_DIRECTIVE', `\`%TAG ${handle}\` directive is not allowed`, 1, 1)
   if (result.diagnostics.length > 0) return result
 
-  if (doc.contents === null)
+  if (
+    doc.contents === null ||
+    (isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === '')
+  )
     return fail('EMPTY_FILE', 'file holds no incident record', 1, 1, 'Start from `postmortem new <title>`.')
-  checkNodes(doc.contents, limits.maxDepth, (code, message, offset) => fail(code, message, ...at(offset)))
+  checkNodes(text, doc.contents, limits.maxDepth, (code, message, offset) =>
+    fail(code, message, ...at(offset)),
+  )
   if (result.diagnostics.length > 0) return result
 
   if (!isMap(doc.contents))
@@ -141,6 +163,7 @@ export function parseSource(
  * and nesting past `maxDepth`, so that later recursive code only ever sees shallow, plain data.
  */
 function checkNodes(
+  text: string,
   root: YamlNode,
   maxDepth: number,
   report: (code: DiagnosticCode, message: string, offset: number) => void,
@@ -153,9 +176,16 @@ function checkNodes(
       report('YAML_ALIAS', `alias \`*${node.source}\` is not allowed`, offset)
       continue
     }
-    if (node.anchor) report('YAML_ALIAS', `anchor \`&${node.anchor}\` is not allowed`, offset)
+    // Node ranges leave out the `&name` and `!tag` properties written before the value.
+    if (node.anchor)
+      report(
+        'YAML_ALIAS',
+        `anchor \`&${node.anchor}\` is not allowed`,
+        propertyOffset(text, `&${node.anchor}`, offset),
+      )
     // Note: for parsed documents yaml sets `tag` only when the source wrote one explicitly.
-    if (node.tag) report('YAML_TAG', `tag \`${node.tag}\` is not allowed`, offset)
+    if (node.tag)
+      report('YAML_TAG', `tag \`${shortTag(node.tag)}\` is not allowed`, propertyOffset(text, '!', offset))
     if (!isCollection(node)) continue
     if (depth > maxDepth) {
       report('YAML_TOO_DEEP', `collections are nested more than ${maxDepth} levels deep`, offset)
@@ -194,7 +224,7 @@ export function unreadable(file: string, diagnostic: Diagnostic): ParsedSource {
     file,
     data: undefined,
     doc: undefined,
-    lineCounter: new LineCounter(),
+    lines: new LineIndex(''),
     text: '',
     diagnostics: [diagnostic],
   }
@@ -210,7 +240,7 @@ export function nodeAt(
   for (const part of path) {
     let next: YamlNode | undefined
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part))
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value ?? '') === String(part))
       if (pair) {
         keyNode = pair.key as YamlNode
         next = (pair.value as YamlNode | null) ?? keyNode
@@ -227,15 +257,14 @@ export function nodeAt(
 
 /** 1-based line and column of the value (or key) at `path`; the nearest ancestor when absent. */
 export function locate(
-  source: Pick<ParsedSource, 'doc' | 'lineCounter'>,
+  source: Pick<ParsedSource, 'doc' | 'lines'>,
   path: DataPath,
   target: 'value' | 'key' = 'value',
 ): { line: number; column: number } {
   if (!source.doc?.contents) return { line: 1, column: 1 }
   const { node, keyNode, found } = nodeAt(source.doc, path)
   const anchor = found && target === 'key' && keyNode ? keyNode : node
-  const pos = source.lineCounter.linePos(anchor.range?.[0] ?? 0)
-  return { line: pos.line, column: pos.col }
+  return source.lines.position(anchor.range?.[0] ?? 0)
 }
 
 /**
@@ -243,7 +272,7 @@ export function locate(
  * quoted scalars and for literal blocks (`|`), else the start of the value.
  */
 export function locateText(
-  source: Pick<ParsedSource, 'doc' | 'lineCounter' | 'text'>,
+  source: Pick<ParsedSource, 'doc' | 'lines' | 'text'>,
   path: DataPath,
   index: number,
 ): { line: number; column: number } {
@@ -264,6 +293,8 @@ export function locateText(
         : { line: start.line, column: start.column + 1 + index }
     case 'BLOCK_LITERAL': {
       const lines = raw.split('\n')
+      // An explicit indentation indicator (`|2`) sets the indent relative to the parent: not worth guessing.
+      if (/\d/.test(lines[0] ?? '')) return start
       const indent =
         lines
           .slice(1)
@@ -283,6 +314,33 @@ export function sourceAt(source: Pick<ParsedSource, 'doc'>, path: DataPath): str
   if (!source.doc?.contents) return undefined
   const { node, found } = nodeAt(source.doc, path)
   return found && isScalar(node) && typeof node.source === 'string' ? node.source : undefined
+}
+
+/** The offset of a node property (`&a`, `!tag`) written shortly before the node's value. */
+function propertyOffset(text: string, marker: string, valueOffset: number): number {
+  const found = text.lastIndexOf(marker, valueOffset)
+  return found >= 0 && valueOffset - found < 1024 ? found : valueOffset
+}
+
+/** `tag:yaml.org,2002:str` as users write it: `!!str`. */
+function shortTag(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag
+}
+
+/** A parser error in our words where yaml's are library advice or name no key. */
+function yamlMessage(error: YAMLError, text: string): string {
+  switch (error.code) {
+    case 'MULTIPLE_DOCS':
+      return 'the file holds more than one YAML document (a second `---`)'
+    case 'DUPLICATE_KEY':
+      return `key \`${text.slice(error.pos[0], error.pos[1]).trim()}\` appears twice in this mapping`
+    case 'TAG_RESOLVE_FAILED': {
+      const tag = /tag: (\S+)/i.exec(error.message)?.[1]
+      return tag ? `tag \`${shortTag(tag)}\` is not allowed` : 'tags are not allowed'
+    }
+    default:
+      return lowerFirst(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, ''))
+  }
 }
 
 function describeNode(node: YamlNode): string {

@@ -1,3 +1,4 @@
+import { formatPath } from '../diagnostics.js'
 import type { Config, IncidentRecord } from './schema.js'
 import type { Finding } from './schema-diagnostics.js'
 import type { Instant } from './timestamps.js'
@@ -72,7 +73,7 @@ export function normalizeIncident(
     findings.push({
       code: parsed.code,
       path,
-      message: `\`${path.join('.')}\`: ${parsed.message}`,
+      message: `\`${formatPath(path)}\`: ${parsed.message}`,
       hint: parsed.hint,
     })
     return Number.NaN

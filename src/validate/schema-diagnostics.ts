@@ -58,37 +58,50 @@ function fromIssue(
       const known = objectKeys(schema)
       return issue.keys.map((key) => {
         const suggestion = known.length > 0 ? closest(key, known) : undefined
-        const near = suggestion && distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3))
+        const near = suggestion && distance(key, suggestion) <= Math.max(1, Math.floor(key.length / 3))
         return {
           code: 'UNKNOWN_KEY' as const,
           path: [...path, key],
           at: 'key' as const,
-          message: `unknown key \`${key}\`${path.length > 0 ? ` in ${where}` : ''}`,
-          hint: near
-            ? `Did you mean \`${suggestion}\`?`
-            : `Known keys here: ${known.map((k) => `\`${k}\``).join(', ')}.`,
+          message:
+            key === ''
+              ? `a value without a key${path.length > 0 ? ` in ${where}` : ''}`
+              : `unknown key \`${key}\`${path.length > 0 ? ` in ${where}` : ''}`,
+          hint:
+            key === ''
+              ? 'Write the key before the `:`, or remove the line.'
+              : near
+                ? `Did you mean \`${suggestion}\`?`
+                : `Known keys here: ${known.map((k) => `\`${k}\``).join(', ')}.`,
         }
       })
     }
     case 'invalid_type': {
       const expected = issue.expected
-      const got = describe(value)
+      const raw = sourceAt(path)
+      // Show scalars as written (`1.0`, `007`), not as YAML read them.
+      const got =
+        raw !== undefined && raw !== '' && value !== null && typeof value !== 'object'
+          ? `${typeof value} \`${raw}\``
+          : describe(value)
       const k = kindOf(schema)
-      const quote =
-        expected === 'string' && (typeof value === 'number' || typeof value === 'boolean' || value === null)
+      const scalar = typeof value === 'number' || typeof value === 'boolean'
+      const hint =
+        value === null
+          ? 'Fill in a value, or remove the key.'
+          : expected === 'string' && scalar
+            ? `Quote it: \`"${raw ?? String(value)}"\`${k === 'identifier' || k === 'slug' ? ' (identifiers are text; unquoted, YAML reads it as a ' + typeof value + ')' : ''}.`
+            : expected === 'boolean' && typeof value === 'string'
+              ? 'Write `true` or `false` (YAML 1.2: `yes`/`no` are text).'
+              : expected === 'array'
+                ? 'Write a list: one `- item` per line.'
+                : undefined
       return [
         {
           code: 'WRONG_TYPE',
           path,
           message: `${where} must be ${article(expected)}, got ${got}`,
-          ...(quote && {
-            hint: `Quote it: \`"${sourceAt(path) ?? String(value)}"\`${k === 'identifier' || k === 'slug' ? ' (identifiers are text; YAML reads 007 as the number 7)' : ''}.`,
-          }),
-          ...(expected === 'boolean' &&
-            typeof value === 'string' && {
-              hint: 'Write `true` or `false` (YAML 1.2: `yes`/`no` are text).',
-            }),
-          ...(expected === 'array' && { hint: 'Write a list: one `- item` per line.' }),
+          ...(hint && { hint }),
         },
       ]
     }
