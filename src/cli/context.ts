@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises'
-import { isAbsolute, relative, resolve } from 'node:path'
+import { basename, extname, isAbsolute, relative, resolve } from 'node:path'
 import type { Diagnostic } from '../diagnostics.js'
 import { UsageError } from '../errors.js'
 import type { LoadedConfig } from '../load/load-config.js'
 import { loadConfig } from '../load/load-config.js'
+import { findRecordFiles } from '../load/find-files.js'
 import { parseTimestamp } from '../validate/timestamps.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
@@ -70,4 +71,48 @@ export function referenceTime(
       `${flag} must be an ISO 8601 time with an offset (2026-05-01T09:00:00Z, 2026-05-01T11:00:00+02:00) or a date (2026-05-01), got ${value}`,
     )
   return parsed.instant
+}
+
+/**
+ * Splits command arguments into record paths and incident ids: an argument naming an existing file
+ * or folder is a path, anything else an id looked up in the incidents folder. Unknown ids are
+ * diagnostics. No arguments means the incidents folder.
+ */
+export async function resolveTargets(
+  args: readonly string[],
+  loaded: LoadedConfig,
+  cwd: string,
+): Promise<{ paths: string[]; diagnostics: Diagnostic[] }> {
+  if (args.length === 0) return { paths: recordPaths(args, loaded, cwd), diagnostics: [] }
+  const paths: string[] = []
+  const ids: string[] = []
+  for (const arg of args) {
+    if (
+      await stat(resolve(cwd, arg)).then(
+        () => true,
+        () => false,
+      )
+    )
+      paths.push(arg)
+    else ids.push(arg)
+  }
+  const diagnostics: Diagnostic[] = []
+  if (ids.length > 0) {
+    const folder = incidentsFolder(loaded)
+    const { files } = await findRecordFiles([folder], cwd)
+    const byId = new Map(files.map((f) => [basename(f, extname(f)), f]))
+    for (const id of ids) {
+      const file = byId.get(id)
+      if (file) paths.push(relative(cwd, file) || file)
+      else
+        diagnostics.push({
+          code: 'READ_FAILED',
+          severity: 'error',
+          message: `no incident record with id \`${id}\` in ${relative(cwd, folder) || '.'}`,
+          hint: 'Give a record id (its file name without `.yaml`) or a path to a record file.',
+          file: id,
+        })
+    }
+  }
+  return { paths, diagnostics }
 }

@@ -5,7 +5,10 @@ import { ConfigError, printConfigError } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import { newCommand } from './new.js'
+import { renderCommand } from './render.js'
 import { schemaCommand } from './schema.js'
+import { statsCommand } from './stats.js'
+import { timelineCommand } from './timeline.js'
 import { validateCommand } from './validate.js'
 
 export type { CliIO } from './io.js'
@@ -33,7 +36,14 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(`${colorsFor(io.stderr, io.env).red(sanitize(s.trimEnd()))}\n`),
     })
-  for (const command of [validateCommand(io, done), newCommand(io, done), schemaCommand(io, done)])
+  for (const command of [
+    validateCommand(io, done),
+    newCommand(io, done),
+    renderCommand(io, done),
+    timelineCommand(io, done),
+    statsCommand(io, done),
+    schemaCommand(io, done),
+  ])
     program.addCommand(
       command
         .exitOverride()

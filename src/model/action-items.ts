@@ -8,22 +8,23 @@ type ActionItem = NonNullable<Incident['action_items']>[number]
 const dayMs = 86_400_000
 
 /**
- * When an action item is due, as the instant its due day ends (UTC): its own `due`, else
- * `resolved` + the policy's days for the incident's severity; `null` when neither applies.
+ * The day an action item is due, as the instant that day starts (UTC): its own `due`, else the day
+ * of `resolved` + the policy's days for the incident's severity; `null` when neither applies.
  */
-export function dueInstant(
+export function dueDay(
   item: ActionItem,
   incident: Pick<Incident, 'severity' | 'timestamps'>,
   config: Config,
 ): Instant | null {
   if (item.due !== undefined) {
     const parsed = parseDate(item.due)
-    return parsed.ok ? parsed.instant + dayMs : null
+    return parsed.ok ? parsed.instant : null
   }
   const days = config.policy.action_item_due_days[incident.severity]
   const resolved = incident.timestamps.resolved
   if (days === undefined || resolved === null) return null
-  return resolved + days * dayMs
+  const at = resolved + days * dayMs
+  return at - (at % dayMs)
 }
 
 /** True for items that still need work. */
@@ -31,15 +32,18 @@ export function isOpen(item: Pick<ActionItem, 'status'>): boolean {
   return item.status === 'open' || item.status === 'in_progress'
 }
 
-/** Open and past due at the reference time `at` (a parameter: the model never reads the clock). */
+/**
+ * Open and past due at the reference time `at` (a parameter: the model never reads the clock):
+ * an item is overdue once its due day has ended.
+ */
 export function isOverdue(
   item: ActionItem,
   incident: Pick<Incident, 'severity' | 'timestamps'>,
   config: Config,
   at: Instant,
 ): boolean {
-  const due = dueInstant(item, incident, config)
-  return isOpen(item) && due !== null && at >= due
+  const due = dueDay(item, incident, config)
+  return isOpen(item) && due !== null && at >= due + dayMs
 }
 
 /** Counts of a record's action items at a reference time. */

@@ -1,5 +1,5 @@
 import type { LintCode } from '../diagnostics.js'
-import { isOpen, isOverdue, dueInstant } from '../model/action-items.js'
+import { dueDay, isOpen, isOverdue } from '../model/action-items.js'
 import { communications, publicUpdates } from '../model/communications.js'
 import { durations } from '../model/durations.js'
 import { findBlame, peopleNames, proseFields } from './blameless.js'
@@ -64,7 +64,7 @@ export const actionItemsAreHealthy: Rule = ({ incident, config, at, report }) =>
         'Add `owner:` (a GitHub handle becomes the issue assignee).',
       )
     if (isOverdue(item, incident, config, at)) {
-      const due = new Date(dueInstant(item, incident, config)! - 86_400_000).toISOString().slice(0, 10)
+      const due = new Date(dueDay(item, incident, config)!).toISOString().slice(0, 10)
       report(
         'ACTION_ITEM_OVERDUE',
         ['action_items', i, item.due === undefined ? 'id' : 'due'],

@@ -58,7 +58,9 @@ function fromIssue(
       const known = objectKeys(schema)
       return issue.keys.map((key) => {
         const suggestion = known.length > 0 ? closest(key, known) : undefined
-        const near = suggestion && distance(key, suggestion) <= Math.max(1, Math.floor(key.length / 3))
+        const near =
+          suggestion &&
+          distance(key, suggestion) <= (key.length <= 3 ? 1 : Math.max(2, Math.floor(key.length / 3)))
         return {
           code: 'UNKNOWN_KEY' as const,
           path: [...path, key],

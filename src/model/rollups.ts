@@ -1,0 +1,178 @@
+import { TZDate } from '@date-fns/tz'
+import { format } from 'date-fns'
+import type { Incident } from '../validate/normalize.js'
+import type { Config } from '../validate/schema.js'
+import type { Instant } from '../validate/timestamps.js'
+import type { Durations } from './durations.js'
+import { budgetMinutes, windowMinutes } from './error-budget.js'
+import type { Figures } from './figures.js'
+
+/** Mean, median and p90 of a set of durations (ms); `null`s are left out, all null when none remain. */
+export interface Distribution {
+  count: number
+  mean: number | null
+  median: number | null
+  p90: number | null
+}
+
+export type DurationName = keyof Durations
+export const durationNames: readonly DurationName[] = [
+  'time_to_detect',
+  'time_to_acknowledge',
+  'time_to_mitigate',
+  'time_to_resolve',
+  'impact_duration',
+]
+
+/** Budget burned by the incidents that started within one window of an SLO. */
+export interface BudgetWindow {
+  start: Instant
+  end: Instant
+  burn_percent: number
+  incidents: string[]
+}
+
+/** Roll-ups over a set of incidents (SPEC §4); durations in milliseconds. */
+export interface Rollups {
+  incidents: number
+  by_severity: Record<string, number>
+  by_service: Record<string, number>
+  /** `YYYY-MM` of `impact_started`, in the config's time zone. */
+  by_month: Record<string, number>
+  durations: Record<DurationName, Distribution>
+  durations_by_severity: Record<string, Record<DurationName, Distribution>>
+  /** Sum of impact durations, in minutes, per affected service. */
+  impact_minutes_by_service: Record<string, number>
+  /**
+   * Per configured SLO: windows of the SLO's length counted back from the reference time, each with
+   * the budget burned by incidents whose impact started in it. The current window is always listed;
+   * earlier ones only when an incident burned budget in them. Newest first.
+   */
+  error_budget: Array<{
+    slo: string
+    target: number
+    window: string
+    budget_minutes: number
+    windows: BudgetWindow[]
+  }>
+  action_items: { total: number; open: number; overdue: number; done: number; not_doing: number }
+}
+
+/** One incident with its derived figures. */
+export interface IncidentFigures {
+  incident: Incident
+  figures: Figures
+}
+
+/**
+ * Mean, median (middle value, or the mean of the two middle values) and p90 (nearest rank:
+ * the ⌈0.9·n⌉-th smallest) of the non-null values.
+ */
+export function distribution(values: ReadonlyArray<number | null>): Distribution {
+  const xs = values.filter((v): v is number => v !== null).sort((a, b) => a - b)
+  const n = xs.length
+  if (n === 0) return { count: 0, mean: null, median: null, p90: null }
+  const mid = Math.floor(n / 2)
+  return {
+    count: n,
+    mean: xs.reduce((a, b) => a + b, 0) / n,
+    median: n % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2,
+    p90: xs[Math.ceil(0.9 * n) - 1]!,
+  }
+}
+
+function distributions(items: readonly IncidentFigures[]): Record<DurationName, Distribution> {
+  const out = {} as Record<DurationName, Distribution>
+  for (const name of durationNames) out[name] = distribution(items.map((i) => i.figures.durations[name]))
+  return out
+}
+
+function increment(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by
+}
+
+/** Roll-ups of SPEC §4 over `items`, at reference time `at`. Pure. */
+export function summarize(items: readonly IncidentFigures[], config: Config, at: Instant): Rollups {
+  const bySeverity: Record<string, number> = {}
+  for (const level of config.severities) bySeverity[level.name] = 0
+  const byService: Record<string, number> = {}
+  const byMonth: Record<string, number> = {}
+  const impactByService: Record<string, number> = {}
+  const bySeverityItems = new Map<string, IncidentFigures[]>()
+  const actions = { total: 0, open: 0, overdue: 0, done: 0, not_doing: 0 }
+
+  for (const item of items) {
+    const { incident, figures } = item
+    increment(bySeverity, incident.severity)
+    const group = bySeverityItems.get(incident.severity)
+    if (group) group.push(item)
+    else bySeverityItems.set(incident.severity, [item])
+    const month = format(new TZDate(incident.timestamps.impact_started, config.timezone), 'yyyy-MM')
+    increment(byMonth, month)
+    const impact = figures.durations.impact_duration
+    for (const service of new Set(incident.services.map((s) => s.id))) {
+      increment(byService, service)
+      if (impact !== null) increment(impactByService, service, impact / 60_000)
+    }
+    const a = figures.action_items
+    actions.total += a.total
+    actions.open += a.open
+    actions.overdue += a.overdue
+    actions.done += a.done
+    actions.not_doing += a.not_doing
+  }
+
+  const durationsBySeverity: Record<string, Record<DurationName, Distribution>> = {}
+  for (const [severity, group] of bySeverityItems) durationsBySeverity[severity] = distributions(group)
+
+  return {
+    incidents: items.length,
+    by_severity: bySeverity,
+    by_service: sortKeys(byService),
+    by_month: sortKeys(byMonth),
+    durations: distributions(items),
+    durations_by_severity: durationsBySeverity,
+    impact_minutes_by_service: sortKeys(impactByService),
+    error_budget: budgetWindows(items, config, at),
+    action_items: actions,
+  }
+}
+
+function budgetWindows(
+  items: readonly IncidentFigures[],
+  config: Config,
+  at: Instant,
+): Rollups['error_budget'] {
+  return Object.entries(config.slos).map(([slo, settings]) => {
+    const length = windowMinutes(settings.window) * 60_000
+    const windows = new Map<number, BudgetWindow>()
+    const windowAt = (index: number) => {
+      let w = windows.get(index)
+      if (!w) {
+        w = { start: at - (index + 1) * length, end: at - index * length, burn_percent: 0, incidents: [] }
+        windows.set(index, w)
+      }
+      return w
+    }
+    windowAt(0)
+    for (const { incident, figures } of items) {
+      const burn = figures.error_budget.find((b) => b.slo === slo)?.burn_percent
+      const started = incident.timestamps.impact_started
+      if (burn === undefined || burn === null || started >= at) continue
+      const w = windowAt(Math.floor((at - started) / length))
+      w.burn_percent += burn
+      w.incidents.push(incident.id)
+    }
+    return {
+      slo,
+      target: settings.target,
+      window: settings.window,
+      budget_minutes: budgetMinutes(settings),
+      windows: [...windows.entries()].sort((a, b) => a[0] - b[0]).map(([, w]) => w),
+    }
+  })
+}
+
+function sortKeys(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}

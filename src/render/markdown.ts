@@ -1,0 +1,243 @@
+/**
+ * The prose pipeline: a record's Markdown fields (summary, trigger, root cause details, lessons, timeline
+ * text, …) are parsed once, made safe to embed in a postmortem, and serialised for the context they land
+ * in: a section body, one line of a list, or a table cell.
+ */
+import type { Definition, Nodes, Paragraph, PhrasingContent, Root, RootContent, TableCell, Text } from 'mdast'
+import { gfmToMarkdown } from 'mdast-util-gfm'
+import type { Options } from 'mdast-util-to-markdown'
+import { toMarkdown } from 'mdast-util-to-markdown'
+import remarkGfm from 'remark-gfm'
+import remarkParse from 'remark-parse'
+import remarkStringify from 'remark-stringify'
+import { unified } from 'unified'
+import { visit } from 'unist-util-visit'
+
+// Note: `***` rather than `---` for rules, which can never turn a paragraph line above into a heading.
+// `resourceLink`, because to-markdown writes a GFM email literal such as `0@.A` as `<0@.A>`, which
+// CommonMark does not read back as a link.
+const stringifyOptions = {
+  bullet: '-',
+  emphasis: '_',
+  strong: '*',
+  fences: true,
+  rule: '*',
+  listItemIndent: 'one',
+  resourceLink: true,
+} satisfies Options
+
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkStringify, stringifyOptions).freeze()
+
+// Note: without alignment padding the cell's content sits alone between `| ` and ` |`.
+const cellOptions: Options = { ...stringifyOptions, extensions: [gfmToMarkdown({ tablePipeAlign: false })] }
+
+const allowedUrl = /^(?:https?|mailto):/i
+const mention = /@(?=[\p{L}\p{N}])/gu
+const neutralisedMention = /@\u200B/g
+const lineEnding = /[\t ]*(?:\r\n|\r|\n)[\t ]*/g
+const flowParents = new Set<string>(['root', 'blockquote', 'listItem', 'footnoteDefinition'])
+
+/**
+ * Parse a prose field and make it safe to embed: headings become bold paragraphs, raw HTML (tags and
+ * comments) becomes literal text, `@mentions` are neutralised with a zero-width space, links and images
+ * whose URL is not `http:`/`https:`/`mailto:` keep only their text, and references are resolved inline so
+ * no definition leaks into the rest of the page. Lists, tables, code, quotes and emphasis stay as written.
+ */
+export function parseProse(text: string): Root {
+  const tree = processor.parse(text)
+  const definitions = new Map<string, Definition>()
+  visit(tree, 'definition', (node) => {
+    // The first definition of a label wins, as in CommonMark.
+    if (!definitions.has(node.identifier)) definitions.set(node.identifier, node)
+  })
+
+  visit(tree, (node, index, parent) => {
+    if (parent === undefined || index === undefined) return
+    const replace = (...nodes: Nodes[]) => {
+      parent.children.splice(index, 1, ...(nodes as typeof parent.children))
+      // Visit the replacements too: they may hold text, links or more HTML.
+      return index
+    }
+    switch (node.type) {
+      case 'heading':
+        return node.children.length === 0
+          ? replace()
+          : replace({ type: 'paragraph', children: [{ type: 'strong', children: node.children }] })
+      case 'html': {
+        const literal: Text = { type: 'text', value: node.value }
+        return replace(flowParents.has(parent.type) ? { type: 'paragraph', children: [literal] } : literal)
+      }
+      case 'definition':
+        return replace()
+      case 'link':
+        return allowedUrl.test(node.url) ? undefined : replace(...node.children)
+      case 'image':
+        return allowedUrl.test(node.url) ? undefined : replace(...altText(node.alt))
+      case 'linkReference': {
+        const definition = definitions.get(node.identifier)
+        if (definition === undefined || !allowedUrl.test(definition.url)) return replace(...node.children)
+        return replace({
+          type: 'link',
+          url: definition.url,
+          title: definition.title,
+          children: node.children,
+        })
+      }
+      case 'imageReference': {
+        const definition = definitions.get(node.identifier)
+        if (definition === undefined || !allowedUrl.test(definition.url)) return replace(...altText(node.alt))
+        return replace({ type: 'image', url: definition.url, title: definition.title, alt: node.alt })
+      }
+      default:
+        return
+    }
+  })
+
+  // Note: unwrapping links and HTML can leave `@` and a name in neighbouring text nodes, which serialise
+  // as one word; merge neighbours before neutralising mentions.
+  visit(tree, (node) => {
+    if (node.type === 'text') node.value = node.value.replace(mention, '@\u200B')
+    else if ('children' in node) mergeAdjacentText(node.children as Nodes[])
+  })
+  return tree
+}
+
+function mergeAdjacentText(children: Nodes[]): void {
+  for (let i = children.length - 1; i > 0; i--) {
+    const previous = children[i - 1]
+    const current = children[i]
+    if (previous?.type === 'text' && current?.type === 'text') {
+      previous.value += current.value
+      children.splice(i, 1)
+    }
+  }
+}
+
+function altText(alt: string | null | undefined): Text[] {
+  return alt ? [{ type: 'text', value: alt }] : []
+}
+
+/** Serialise a prose tree as a section body (block Markdown), without a trailing newline. */
+export function blockMarkdown(tree: Root): string {
+  return processor.stringify(tree).replace(/\n+$/, '')
+}
+
+/**
+ * Flatten a prose tree to one line of inline Markdown, for a list item or a sentence: the phrasing of
+ * every block joined by spaces (code blocks become code spans, rules vanish, line breaks become spaces).
+ * A line that would start a block (`# `, `- `, `1. `, `>`) is escaped and stays text.
+ */
+export function inlineMarkdown(tree: Root): string {
+  const paragraph: Paragraph = { type: 'paragraph', children: oneLine(tree) }
+  return processor.stringify({ type: 'root', children: [paragraph] }).replace(/\n+$/, '')
+}
+
+/**
+ * Like `inlineMarkdown()`, for a GFM table cell: pipes are escaped, also inside code spans. Returns `''`
+ * for an empty tree.
+ */
+export function cellMarkdown(tree: Root): string {
+  const tableCell: TableCell = { type: 'tableCell', children: oneLine(tree) }
+  const table: RootContent = { type: 'table', children: [{ type: 'tableRow', children: [tableCell] }] }
+  const markdown = toMarkdown({ type: 'root', children: [table] }, cellOptions)
+  // The first line is `| content |`, or `| |` when empty.
+  const row = markdown.slice(0, markdown.indexOf('\n'))
+  return row.length > 3 ? row.slice(2, -2) : ''
+}
+
+/** The text content, whitespace collapsed, mentions as written; not Markdown, escape it to embed it. */
+export function plainText(tree: Root): string {
+  return textOf(tree).replace(/\s+/g, ' ').trim().replace(neutralisedMention, '@')
+}
+
+const phrasingParents = new Set<string>([
+  'paragraph',
+  'heading',
+  'tableCell',
+  'emphasis',
+  'strong',
+  'delete',
+  'link',
+  'linkReference',
+])
+
+function textOf(node: Nodes): string {
+  switch (node.type) {
+    case 'text':
+    case 'inlineCode':
+    case 'code':
+    case 'html':
+      return node.value
+    case 'image':
+    case 'imageReference':
+      return node.alt ?? ''
+    case 'break':
+      return ' '
+    default:
+      return 'children' in node
+        ? (node.children as Nodes[]).map(textOf).join(phrasingParents.has(node.type) ? '' : ' ')
+        : ''
+  }
+}
+
+/** The phrasing of every block, as copies on one line, joined by spaces and trimmed. */
+function oneLine(tree: Root): PhrasingContent[] {
+  const pieces: PhrasingContent[][] = []
+  collectPhrasing(tree, pieces)
+  const children = pieces
+    .filter((piece) => piece.length > 0)
+    .flatMap((piece, i) => (i === 0 ? piece : [{ type: 'text', value: ' ' } as Text, ...piece]))
+  const first = children[0]
+  if (first?.type === 'text') first.value = first.value.replace(/^[\t ]+/, '')
+  const last = children.at(-1)
+  if (last?.type === 'text') last.value = last.value.replace(/[\t ]+$/, '')
+  return children
+}
+
+function collectPhrasing(node: Nodes, pieces: PhrasingContent[][]): void {
+  switch (node.type) {
+    case 'paragraph':
+    case 'heading':
+    case 'tableCell':
+      pieces.push(node.children.map(copyOnOneLine))
+      return
+    case 'code':
+      pieces.push([{ type: 'inlineCode', value: node.value.replace(lineEnding, ' ') }])
+      return
+    case 'html':
+      pieces.push([{ type: 'text', value: node.value.replace(lineEnding, ' ') }])
+      return
+    case 'thematicBreak':
+    case 'definition':
+      return
+    default:
+      // Containers: root, blockquote, list, list item, table, row, footnote definition.
+      if ('children' in node) for (const child of node.children as Nodes[]) collectPhrasing(child, pieces)
+  }
+}
+
+function copyOnOneLine(node: PhrasingContent): PhrasingContent {
+  switch (node.type) {
+    case 'text':
+    case 'inlineCode':
+      return { ...node, value: node.value.replace(lineEnding, ' ') }
+    case 'html':
+      return { type: 'text', value: node.value.replace(lineEnding, ' ') }
+    case 'break':
+      return { type: 'text', value: ' ' }
+    case 'image':
+      return { ...node, alt: onOneLine(node.alt), title: onOneLine(node.title) }
+    case 'imageReference':
+      return { ...node, alt: onOneLine(node.alt) }
+    case 'link':
+      return { ...node, title: onOneLine(node.title), children: node.children.map(copyOnOneLine) }
+    default:
+      return 'children' in node
+        ? ({ ...node, children: (node.children as PhrasingContent[]).map(copyOnOneLine) } as PhrasingContent)
+        : { ...node }
+  }
+}
+
+function onOneLine(value: string | null | undefined): string | null {
+  return value?.replace(lineEnding, ' ') ?? null
+}

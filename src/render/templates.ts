@@ -1,0 +1,96 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import Handlebars from 'handlebars'
+import { PostmortemError } from '../errors.js'
+import { packagePath } from '../paths.js'
+import { registerHelpers } from './helpers.js'
+
+/** A template that failed to parse or to render, named by file and line. */
+export class TemplateError extends PostmortemError {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    message: string,
+  ) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${message}`)
+    this.name = 'TemplateError'
+  }
+}
+
+/** Compiled templates by name (`postmortem.md`, `issue.md`), with their partials registered. */
+export interface Templates {
+  render(name: string, view: object): string
+  /** Where each template and partial came from, for messages and overrides. */
+  files: ReadonlyMap<string, string>
+}
+
+const extension = '.hbs'
+
+async function listTemplates(dir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
+  for (const sub of ['', 'partials']) {
+    const entries = await readdir(join(dir, sub)).catch(() => [] as string[])
+    for (const entry of entries)
+      if (entry.endsWith(extension))
+        found.set(`${sub ? 'partials/' : ''}${entry.slice(0, -extension.length)}`, join(dir, sub, entry))
+  }
+  return found
+}
+
+function lineOf(error: unknown): number | undefined {
+  const e = error as { lineNumber?: number; message?: string }
+  if (typeof e.lineNumber === 'number') return e.lineNumber
+  const m = /on line (\d+)/.exec(e.message ?? '')
+  return m ? Number(m[1]) : undefined
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error).message ?? error)
+    .split('\n')[0]!
+    .replace(/ - \d+:\d+$/, '')
+}
+
+/**
+ * Loads the shipped Markdown templates and lets a user folder shadow any template or partial by
+ * name (`postmortem.md.hbs`, `partials/timeline.md.hbs`). Compiled with `noEscape` (the output is
+ * Markdown, escaped by context through helpers) and `strict` (a misspelt field is an error, not a blank).
+ */
+export async function loadTemplates(options: { overrides?: string; cwd?: string } = {}): Promise<Templates> {
+  const files = await listTemplates(packagePath('templates'))
+  if (options.overrides)
+    for (const [name, file] of await listTemplates(options.overrides)) files.set(name, file)
+  const shown = (file: string) => relative(options.cwd ?? process.cwd(), file) || file
+
+  const hb = Handlebars.create()
+  registerHelpers(hb)
+  const compiled = new Map<string, Handlebars.TemplateDelegate>()
+  for (const [name, file] of files) {
+    const source = await readFile(file, 'utf8')
+    try {
+      hb.parse(source)
+    } catch (error) {
+      throw new TemplateError(shown(file), lineOf(error), firstLine(error))
+    }
+    const template = hb.compile(source, { noEscape: true, strict: true })
+    // Note: errors are rethrown with the file name of the innermost template that raised them.
+    const wrapped = ((context: unknown, runtime?: Handlebars.RuntimeOptions) => {
+      try {
+        return template(context, runtime)
+      } catch (error) {
+        if (error instanceof TemplateError) throw error
+        throw new TemplateError(shown(file), lineOf(error), firstLine(error))
+      }
+    }) as Handlebars.TemplateDelegate
+    if (name.startsWith('partials/'))
+      hb.registerPartial(name.slice('partials/'.length).replace(/\.md$/, ''), wrapped)
+    else compiled.set(name, wrapped)
+  }
+  return {
+    files,
+    render(name, view) {
+      const template = compiled.get(name)
+      if (!template) throw new PostmortemError(`no template named ${name}${extension}`)
+      return template(view)
+    },
+  }
+}
