@@ -20,7 +20,7 @@ async function run(argv: string[]) {
 describe('README', () => {
   it('has the two-command quick start', () => {
     const quick = /## Quick start\n\n```sh\n(.*)\n(.*)\n```/.exec(readme)
-    expect(quick?.[1]).toBe('npm install && npx postmortem validate --strict')
+    expect(quick?.[1]).toBe('npm install && npx postmortem build')
     expect(quick?.[2]).toBe('npm test')
   })
 

@@ -1,10 +1,20 @@
 import fc from 'fast-check'
+import remarkGfm from 'remark-gfm'
+import remarkParse from 'remark-parse'
+import { unified } from 'unified'
 import type { Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import { describe, expect, it } from 'vitest'
 import { expectContained, expectInert, hostileText, parse } from './helpers/markdown-checks.js'
 import { cell } from '../src/render/escape.js'
-import { blockMarkdown, cellMarkdown, inlineMarkdown, parseProse, plainText } from '../src/render/markdown.js'
+import {
+  blockMarkdown,
+  cellMarkdown,
+  inlineMarkdown,
+  parseProse,
+  plainText,
+  plainValue,
+} from '../src/render/markdown.js'
 
 /**
  * The prose pipeline, checked by embedding its output in a surrounding document and parsing that back:
@@ -146,6 +156,63 @@ describe('plainText', () => {
   it('collapses whitespace across blocks', () => {
     expect(plainText(parseProse('# A\n\n- b\n- `c`\n\n```\nd\n```\n\n![e](https://x.example/e.png)'))).toBe(
       'A b c d e',
+    )
+  })
+})
+
+describe('the plain-paragraph fast path', () => {
+  const raw = unified().use(remarkParse).use(remarkGfm)
+  const strip = (node: unknown): unknown =>
+    JSON.parse(JSON.stringify(node, (key, value: unknown) => (key === 'position' ? undefined : value)))
+
+  it('builds exactly the tree remark builds, and serialises it the same (property)', () => {
+    const plainish = fc
+      .array(
+        fc.constantFrom(
+          'a',
+          'Z',
+          ' ',
+          '.',
+          ',',
+          '(',
+          ')',
+          '"',
+          "'",
+          '%',
+          '-',
+          '+',
+          '=',
+          '1',
+          '9',
+          '/',
+          '?',
+          ';',
+          'é',
+          '🙂',
+          '$',
+          '^',
+          '{',
+          '}',
+          '\n',
+        ),
+        {
+          minLength: 1,
+          maxLength: 40,
+        },
+      )
+      .map((p) => p.join(''))
+    fc.assert(
+      fc.property(plainish, (text) => {
+        const fast = parseProse(text)
+        const slow = raw.parse(text)
+        if (plainValue(fast) === undefined) return
+        expect(strip(fast)).toEqual(strip(slow))
+        const copy = strip(slow) as Root
+        expect(blockMarkdown(fast)).toBe(blockMarkdown(copy))
+        expect(inlineMarkdown(fast)).toBe(inlineMarkdown(copy))
+        expect(cellMarkdown(fast)).toBe(cellMarkdown(copy))
+      }),
+      { numRuns: 2000 },
     )
   })
 })

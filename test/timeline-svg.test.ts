@@ -1,55 +1,21 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/load/load-config.js'
+import { loadExample } from './helpers/example.js'
+import { attributes, expectWellFormedSvg } from './helpers/svg-checks.js'
 import { formatDuration } from '../src/model/format-duration.js'
 import { phases } from '../src/model/phases.js'
 import { el, escapeXml, raw, safeHttpUrl } from '../src/site/svg.js'
 import { timelineSvg } from '../src/site/timeline-svg.js'
 import type { Incident, TimelineEvent } from '../src/validate/normalize.js'
 import { eventKinds } from '../src/validate/schema.js'
-import { validateFiles } from '../src/validate/validate-files.js'
-import { repoRoot } from './helpers/run-cli.js'
 
-const exampleFile = 'incidents/2025-01-22-connection-pool-exhaustion.yaml'
 let example: Incident
 
 beforeAll(async () => {
-  const { config } = await loadConfig(repoRoot)
-  const report = await validateFiles([exampleFile], repoRoot, { config, at: Date.UTC(2026, 0, 1) })
-  example = report.incidents[0]!
+  example = await loadExample()
 })
 
 const pt = (hhmm: string) => Date.parse(`2025-01-22T${hhmm}:00-08:00`)
-
-/**
- * Checks, without an XML parser, that the output is well-formed and that record text stayed text:
- * every tag has the strict form `<name a="v">`, tags balance, and text between tags holds no `<`/`>`
- * and only the entities `escapeXml` writes.
- */
-function expectWellFormed(svg: string): void {
-  const stack: string[] = []
-  const tag = /^<(\/)?([A-Za-z][\w:.-]*)((?:\s[\w:.-]+="[^"<>]*")*)\s*(\/)?>$/
-  let last = 0
-  for (const m of svg.matchAll(/<[^<>]*>/g)) {
-    const text = svg.slice(last, m.index)
-    expect(text).not.toMatch(/[<>]/)
-    expect(text.replace(/&(amp|lt|gt|quot|#39);/g, '')).not.toContain('&')
-    last = m.index + m[0].length
-    const parts = tag.exec(m[0])
-    expect(parts, m[0]).not.toBeNull()
-    const [, close, name, , selfClose] = parts!
-    if (close) expect(stack.pop()).toBe(name)
-    else if (!selfClose) stack.push(name!)
-  }
-  expect(stack).toEqual([])
-}
-
-/** Attributes of every tag, as `name=value` pairs. */
-function attributes(svg: string): Array<[string, string]> {
-  return [...svg.matchAll(/<[A-Za-z][^<>]*>/g)].flatMap((m) =>
-    [...m[0].matchAll(/\s([\w:.-]+)="([^"]*)"/g)].map((a): [string, string] => [a[1]!, a[2]!]),
-  )
-}
 
 describe('escapeXml and el', () => {
   it('escapes the five XML specials', () => {
@@ -103,7 +69,7 @@ describe('timelineSvg: the §9 example', () => {
   it('is one well-formed, self-contained SVG', () => {
     expect(svg.match(/<svg/g)).toHaveLength(1)
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
-    expectWellFormed(svg)
+    expectWellFormedSvg(svg)
     expect(svg).not.toMatch(/<script|<foreignObject|<image|<use|xlink:|@import|url\(/i)
     expect(attributes(svg).filter(([name]) => /^on/i.test(name))).toEqual([])
     // The only references out are the events' http(s) evidence links.
@@ -184,7 +150,7 @@ describe('timelineSvg: the §9 example', () => {
     expect(narrow).toMatch(/^<svg [^>]*width="480" height="\d+" viewBox="0 0 480 \d+"/)
     expect(narrow).toContain('id="second-chart-title"')
     expect(narrow).toContain('aria-labelledby="second-chart-title second-chart-desc"')
-    expectWellFormed(narrow)
+    expectWellFormedSvg(narrow)
   })
 
   it('can be a plain picture, and can leave its stylesheet to the page', () => {
@@ -227,7 +193,7 @@ describe('timelineSvg: hostile record text', () => {
       timeline: events,
     }
     const svg = timelineSvg(incident)
-    expectWellFormed(svg)
+    expectWellFormedSvg(svg)
     // eslint-disable-next-line no-control-regex -- the control characters must be gone
     expect(svg).not.toMatch(/<script|<img|javascript:|data:text|\u202E|\u0007/i)
     expect(attributes(svg).filter(([name]) => /^on/i.test(name))).toEqual([])
@@ -257,7 +223,7 @@ describe('timelineSvg: other shapes of incident', () => {
       timeline: [{ at: pt('22:40') + 3 * 3_600_000, kind: 'detect', text: 'Still going.' }],
     }
     const svg = timelineSvg(incident)
-    expectWellFormed(svg)
+    expectWellFormedSvg(svg)
     expect(svg).toContain('>22 Jan</text>')
     expect(svg).toContain('>23 Jan</text>')
     expect(svg).toContain('Wed 22 Jan – Thu 23 Jan 2025')
@@ -314,7 +280,7 @@ describe('timelineSvg: other shapes of incident', () => {
     fc.assert(
       fc.property(arbitraryIncident, ({ incident, width }) => {
         const svg = timelineSvg(incident, { width })
-        expectWellFormed(svg)
+        expectWellFormedSvg(svg)
         expect(svg).not.toContain('NaN')
         const desc = /<desc id="[^"]+">([^<]*)<\/desc>/.exec(svg)![1]!
         for (const phase of phases(incident.timestamps))

@@ -1,18 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/load/load-config.js'
+import { loadExample } from './helpers/example.js'
 import type { TextColors } from '../src/render/timeline-text.js'
 import { timelineText } from '../src/render/timeline-text.js'
 import type { Incident } from '../src/validate/normalize.js'
-import { validateFiles } from '../src/validate/validate-files.js'
-import { repoRoot } from './helpers/run-cli.js'
 
-const exampleFile = 'incidents/2025-01-22-connection-pool-exhaustion.yaml'
 let example: Incident
 
 beforeAll(async () => {
-  const { config } = await loadConfig(repoRoot)
-  const report = await validateFiles([exampleFile], repoRoot, { config, at: Date.UTC(2026, 0, 1) })
-  example = report.incidents[0]!
+  example = await loadExample()
 })
 
 const same = (s: string) => s

@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander'
 import { PostmortemError } from '../errors.js'
 import { packageVersion } from '../paths.js'
+import { buildCommand } from './build.js'
 import { ConfigError, printConfigError } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import { newCommand } from './new.js'
 import { renderCommand } from './render.js'
 import { schemaCommand } from './schema.js'
+import { serveCommand } from './serve.js'
 import { statsCommand } from './stats.js'
 import { timelineCommand } from './timeline.js'
 import { validateCommand } from './validate.js'
@@ -38,6 +40,8 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
     })
   for (const command of [
     validateCommand(io, done),
+    buildCommand(io, done),
+    serveCommand(io, done),
     newCommand(io, done),
     renderCommand(io, done),
     timelineCommand(io, done),

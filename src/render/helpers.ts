@@ -17,11 +17,42 @@ function inZone(v: Value, zone: Value, pattern: string): string {
   return at === null ? '—' : format(new TZDate(at, text(zone) || 'UTC'), pattern)
 }
 
+/** Formatting helpers: plain text out, for Markdown templates and HTML layouts alike. */
+export const formatHelpers = {
+  /** `2025-01-22 12:03 -08:00`: an instant in a zone, with the offset. */
+  datetime: (v: Value, zone: Value) => inZone(v, zone, 'yyyy-MM-dd HH:mm xxx'),
+  /** `2025-01-22`: the date of an instant in a zone. */
+  date: (v: Value, zone: Value) => inZone(v, zone, 'yyyy-MM-dd'),
+  /** `12:03`: the time of an instant in a zone. */
+  time: (v: Value, zone: Value) => inZone(v, zone, 'HH:mm'),
+  /** `2025-01-22T20:03:00.000Z`, for `<time datetime>`. */
+  iso: (v: Value) => (instant(v) === null ? '' : new Date(instant(v)!).toISOString()),
+  /** `3h 44m`: a duration in milliseconds; `—` when unknown. */
+  duration: (v: Value) => formatDuration(typeof v === 'number' ? v : null),
+  /** `518.5 %`: a percentage to one decimal; `—` when unknown. */
+  percent: (v: Value) => (typeof v === 'number' && Number.isFinite(v) ? `${v.toFixed(1)} %` : '—'),
+  /** `12,400`: a number with thousands separators (en-US, for stable output); `—` when unknown. */
+  number: (v: Value) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US') : '—'),
+  /** `yes`/`no`. */
+  yesno: (v: Value) => (v ? 'yes' : 'no'),
+  /** A value of a closed list as words: `not_doing` → `not doing`. */
+  words: (v: Value) => text(v).replace(/_/g, ' '),
+  /** `1 update`, `2 updates` (plain text). */
+  count_of: (n: Value, word: Value) => `${text(n)} ${text(word)}${n === 1 ? '' : 's'}`,
+  /** Equality, for `{{#if (eq status "done")}}`. */
+  eq: (a: Value, b: Value) => a === b,
+  /** `@index + 1`, for numbered lists. */
+  inc: (v: Value) => String(typeof v === 'number' ? v + 1 : 1),
+  /** Number of items of a list. */
+  count: (v: Value) => (Array.isArray(v) ? String(v.length) : '0'),
+} as const
+
 /**
- * The helpers templates may use; each escapes for the context it names. Record text must only
- * reach a template's output through one of these (a test checks the shipped templates).
+ * The helpers Markdown templates may use; each escapes for the Markdown context it names. Record
+ * text must only reach a template's output through one of these (a test checks the shipped templates).
  */
 export const helpers = {
+  ...formatHelpers,
   /** Plain text inside a paragraph, heading or list item. */
   md: (v: Value) => inline(text(v)),
   /** Plain text inside a table cell. */
@@ -38,37 +69,20 @@ export const helpers = {
   proseInline: (tree: Value) => (isTree(tree) ? inlineMarkdown(tree) : ''),
   /** A Markdown prose field flattened for a table cell. */
   proseCell: (tree: Value) => (isTree(tree) ? cellMarkdown(tree) : ' '),
-  /** `2025-01-22 12:03 -08:00`: an instant in a zone, with the offset. */
-  datetime: (v: Value, zone: Value) => inZone(v, zone, 'yyyy-MM-dd HH:mm xxx'),
-  /** `2025-01-22`: the date of an instant in a zone. */
-  date: (v: Value, zone: Value) => inZone(v, zone, 'yyyy-MM-dd'),
-  /** `12:03`: the time of an instant in a zone. */
-  time: (v: Value, zone: Value) => inZone(v, zone, 'HH:mm'),
-  /** `3h 44m`: a duration in milliseconds; `—` when unknown. */
-  duration: (v: Value) => formatDuration(typeof v === 'number' ? v : null),
-  /** `518.5 %`: a percentage to one decimal; `—` when unknown. */
-  percent: (v: Value) => (typeof v === 'number' && Number.isFinite(v) ? `${v.toFixed(1)} %` : '—'),
-  /** `12,400`: a number with thousands separators (en-US, for stable output); `—` when unknown. */
-  number: (v: Value) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US') : '—'),
-  /** `yes`/`no`. */
-  yesno: (v: Value) => (v ? 'yes' : 'no'),
-  /** A value of a closed list as words: `not_doing` → `not doing`. */
+  /** A value of a closed list as words, escaped: `not_doing` → `not doing`. */
   label: (v: Value) => inline(text(v).replace(/_/g, ' ')),
   /** The same, inside a table cell. */
   cellLabel: (v: Value) => cell(text(v).replace(/_/g, ' ')),
-  /** Equality, for `{{#if (eq status "done")}}`. */
-  eq: (a: Value, b: Value) => a === b,
   /** `1 public update`, `2 public updates`. */
   plural: (n: Value, word: Value) => `${text(n)} ${inline(text(word))}${n === 1 ? '' : 's'}`,
-  /** `@index + 1`, for numbered lists. */
-  inc: (v: Value) => String(typeof v === 'number' ? v + 1 : 1),
-  /** Number of items of a list. */
-  count: (v: Value) => (Array.isArray(v) ? String(v.length) : '0'),
 } as const
 
-/** Registers every helper on a Handlebars environment. */
-export function registerHelpers(hb: typeof Handlebars): void {
-  for (const [name, fn] of Object.entries(helpers))
+/** Registers helpers (by default the Markdown set) on a Handlebars environment. */
+export function registerHelpers(
+  hb: typeof Handlebars,
+  set: Record<string, (...a: never[]) => unknown> = helpers,
+): void {
+  for (const [name, fn] of Object.entries(set))
     hb.registerHelper(name, (...args: unknown[]) => {
       // Handlebars passes its options object last; helpers only look at their own arguments.
       const options = args.pop() as Handlebars.HelperOptions & {

@@ -44,6 +44,8 @@ const flowParents = new Set<string>(['root', 'blockquote', 'listItem', 'footnote
  * no definition leaks into the rest of the page. Lists, tables, code, quotes and emphasis stay as written.
  */
 export function parseProse(text: string): Root {
+  const plain = plainParagraph(text)
+  if (plain) return plain
   const tree = processor.parse(text)
   const definitions = new Map<string, Definition>()
   visit(tree, 'definition', (node) => {
@@ -102,6 +104,36 @@ export function parseProse(text: string): Root {
   return tree
 }
 
+// Characters that may start Markdown syntax anywhere in a line, and at the start of a line.
+const inlineSyntax = /[\\`*_[\]<>|~&!@:#\r\n\t]|www\./i
+const lineStartSyntax = /^[\s\-+=>#0-9]/
+const plainTrees = new WeakSet<Root>()
+
+/**
+ * Most timeline texts and titles are one line of words and punctuation without any Markdown syntax;
+ * remark would parse them to one paragraph holding one text node. Build that tree directly (micromark
+ * costs ~0.5 ms a field), and remember it so serialising it needs no work either.
+ */
+function plainParagraph(text: string): Root | undefined {
+  const line = text.replace(/\n+$/, '')
+  if (line === '' || inlineSyntax.test(line) || lineStartSyntax.test(line) || /\s$/.test(line))
+    return undefined
+  const tree: Root = {
+    type: 'root',
+    children: [{ type: 'paragraph', children: [{ type: 'text', value: line }] }],
+  }
+  plainTrees.add(tree)
+  return tree
+}
+
+/** The text of a tree built by the plain-paragraph fast path, or undefined for any other tree. */
+export function plainValue(tree: Root): string | undefined {
+  if (!plainTrees.has(tree)) return undefined
+  const paragraph = tree.children[0]
+  const text = paragraph?.type === 'paragraph' ? paragraph.children[0] : undefined
+  return text?.type === 'text' ? text.value : undefined
+}
+
 function mergeAdjacentText(children: Nodes[]): void {
   for (let i = children.length - 1; i > 0; i--) {
     const previous = children[i - 1]
@@ -119,6 +151,8 @@ function altText(alt: string | null | undefined): Text[] {
 
 /** Serialise a prose tree as a section body (block Markdown), without a trailing newline. */
 export function blockMarkdown(tree: Root): string {
+  const plain = plainValue(tree)
+  if (plain !== undefined) return plain
   return processor.stringify(tree).replace(/\n+$/, '')
 }
 
@@ -128,6 +162,8 @@ export function blockMarkdown(tree: Root): string {
  * A line that would start a block (`# `, `- `, `1. `, `>`) is escaped and stays text.
  */
 export function inlineMarkdown(tree: Root): string {
+  const plain = plainValue(tree)
+  if (plain !== undefined) return plain
   const paragraph: Paragraph = { type: 'paragraph', children: oneLine(tree) }
   return processor.stringify({ type: 'root', children: [paragraph] }).replace(/\n+$/, '')
 }
@@ -137,6 +173,8 @@ export function inlineMarkdown(tree: Root): string {
  * for an empty tree.
  */
 export function cellMarkdown(tree: Root): string {
+  const plain = plainValue(tree)
+  if (plain !== undefined) return plain
   const tableCell: TableCell = { type: 'tableCell', children: oneLine(tree) }
   const table: RootContent = { type: 'table', children: [{ type: 'tableRow', children: [tableCell] }] }
   const markdown = toMarkdown({ type: 'root', children: [table] }, cellOptions)

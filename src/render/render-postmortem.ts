@@ -2,7 +2,7 @@ import type { Figures } from '../model/figures.js'
 import type { Incident } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
 import type { Templates } from './templates.js'
-import type { Audience } from './view-model.js'
+import type { Audience, PostmortemView } from './view-model.js'
 import { postmortemView } from './view-model.js'
 
 /** Options for rendering one postmortem. */
@@ -22,9 +22,16 @@ export function renderPostmortem(
   config: Config,
   options: RenderOptions,
 ): string {
-  const view = postmortemView(incident, figures, config, options.audience ?? 'public')
+  return renderPostmortemView(
+    postmortemView(incident, figures, config, options.audience ?? 'public'),
+    options.templates,
+  )
+}
+
+/** Renders an already built view (the site builds it once for both the Markdown and the HTML page). */
+export function renderPostmortemView(view: PostmortemView, templates: Templates): string {
   // Note: no whitespace clean-up here: it could change a user's code block; templates place blank lines.
-  return `${options.templates.render('postmortem.md', view).trimEnd()}\n`
+  return `${templates.render('postmortem.md', view).trimEnd()}\n`
 }
 
 /** True when a record may appear in public output: `visibility: public` and published or closed. */

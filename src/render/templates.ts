@@ -3,7 +3,7 @@ import { join, relative } from 'node:path'
 import Handlebars from 'handlebars'
 import { PostmortemError } from '../errors.js'
 import { packagePath } from '../paths.js'
-import { registerHelpers } from './helpers.js'
+import { formatHelpers, helpers, registerHelpers } from './helpers.js'
 
 /** A template that failed to parse or to render, named by file and line. */
 export class TemplateError extends PostmortemError {
@@ -55,14 +55,26 @@ function firstLine(error: unknown): string {
  * name (`postmortem.md.hbs`, `partials/timeline.md.hbs`). Compiled with `noEscape` (the output is
  * Markdown, escaped by context through helpers) and `strict` (a misspelt field is an error, not a blank).
  */
-export async function loadTemplates(options: { overrides?: string; cwd?: string } = {}): Promise<Templates> {
-  const files = await listTemplates(packagePath('templates'))
+export async function loadTemplates(
+  options: {
+    overrides?: string
+    cwd?: string
+    /** Shipped folder (default `templates/`); the site's layouts live in `site/layouts/`. */
+    dir?: string
+    /**
+     * HTML layouts: Handlebars' HTML escaping stays on and only the plain formatting helpers are
+     * registered (sanitised HTML and SVG reach a layout as SafeStrings).
+     */
+    html?: boolean
+  } = {},
+): Promise<Templates> {
+  const files = await listTemplates(options.dir ?? packagePath('templates'))
   if (options.overrides)
     for (const [name, file] of await listTemplates(options.overrides)) files.set(name, file)
   const shown = (file: string) => relative(options.cwd ?? process.cwd(), file) || file
 
   const hb = Handlebars.create()
-  registerHelpers(hb)
+  registerHelpers(hb, options.html ? formatHelpers : helpers)
   const compiled = new Map<string, Handlebars.TemplateDelegate>()
   for (const [name, file] of files) {
     const source = await readFile(file, 'utf8')
@@ -71,7 +83,7 @@ export async function loadTemplates(options: { overrides?: string; cwd?: string 
     } catch (error) {
       throw new TemplateError(shown(file), lineOf(error), firstLine(error))
     }
-    const template = hb.compile(source, { noEscape: true, strict: true })
+    const template = hb.compile(source, { noEscape: !options.html, strict: true })
     // Note: errors are rethrown with the file name of the innermost template that raised them.
     const wrapped = ((context: unknown, runtime?: Handlebars.RuntimeOptions) => {
       try {
@@ -82,7 +94,7 @@ export async function loadTemplates(options: { overrides?: string; cwd?: string 
       }
     }) as Handlebars.TemplateDelegate
     if (name.startsWith('partials/'))
-      hb.registerPartial(name.slice('partials/'.length).replace(/\.md$/, ''), wrapped)
+      hb.registerPartial(name.slice('partials/'.length).replace(/\.(md|html)$/, ''), wrapped)
     else compiled.set(name, wrapped)
   }
   return {

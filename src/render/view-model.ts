@@ -198,11 +198,18 @@ export function postmortemView(incident: Incident, figures: Figures, config: Con
 
 export type PostmortemView = ReturnType<typeof postmortemView>
 
+// Note: building an Intl.DateTimeFormat is costly; one per zone serves every row.
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
 function dayIn(at: number, zone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at)
+  let f = dayFormats.get(zone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    })
+    dayFormats.set(zone, f)
+  }
+  return f.format(at)
 }

@@ -1,4 +1,4 @@
-import { TZDate, tzOffset } from '@date-fns/tz'
+import { TZDate } from '@date-fns/tz'
 import { scaleUtc } from 'd3-scale'
 import { utcDay } from 'd3-time'
 import { format } from 'date-fns'
@@ -11,6 +11,7 @@ import { eventKinds } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
 import type { Child, Markup } from './svg.js'
 import { el, raw, safeHttpUrl } from './svg.js'
+import { idPrefix, localTimeTicks, wallClock } from './chart-style.js'
 import { markerPath, textWidth, timelineCss, truncate, wrap } from './timeline-style.js'
 
 export { timelineCss } from './timeline-style.js'
@@ -77,7 +78,12 @@ export function timelineSvg(incident: Incident, options: TimelineSvgOptions = {}
   const bandTop = header.height + rowsUsed * labelRowHeight + 4
   const rows = eventRows(events, frame)
   const axisY = bandTop + bandHeight + 10 + Math.max(1, ...rows.map((r) => r + 1)) * rowHeight + 4
-  const ticks = localTicks(frame, incident.timezone)
+  const ticks = localTimeTicks(
+    frame.domain[0],
+    frame.domain[1],
+    incident.timezone,
+    Math.max(2, Math.round((frame.right - frame.left) / 100)),
+  )
   const legend = drawLegend(events, interactive, frame, axisY + (frame.crossesMidnight ? 54 : 42))
   const height = Math.ceil(legend.bottom + 8)
 
@@ -141,34 +147,6 @@ function frameFor(incident: Incident, events: readonly TimelineEvent[], width: n
     x: (at) => scale(at),
     local: (at, pattern) => format(new TZDate(at, zone), pattern),
   }
-}
-
-/** The instant's local date and time in `zone`, as a Date whose UTC fields hold it. */
-function wallClock(at: Instant, zone: string): Date {
-  return new Date(at + tzOffset(zone, new Date(at)) * 60_000)
-}
-
-/**
- * Tick instants on whole local hours/minutes/days: d3 picks ticks on wall-clock time, and each is read
- * back as that wall-clock time in the zone (so a +05:30 zone gets ticks on its own hours).
- */
-function localTicks(frame: Frame, zone: string): Instant[] {
-  const [start, end] = frame.domain
-  const count = Math.max(2, Math.round((frame.right - frame.left) / 100))
-  const ticks = scaleUtc()
-    .domain([wallClock(start, zone), wallClock(end, zone)])
-    .ticks(count)
-  const instants = ticks.map((d) =>
-    new TZDate(
-      d.getUTCFullYear(),
-      d.getUTCMonth(),
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-      zone,
-    ).getTime(),
-  )
-  return [...new Set(instants)].filter((at) => at >= start && at <= end)
 }
 
 /** The response times on the left, date and zone on the right (or below, when they do not fit). */
@@ -434,12 +412,6 @@ function describe(
 
 function vertical(className: string | undefined, x: number, y1: number, y2: number): Markup {
   return el('line', { class: className, x1: x, x2: x, y1, y2 })
-}
-
-/** Ids must be XML names: anything else in the prefix becomes `-`. */
-function idPrefix(prefix: string): string {
-  const cleaned = prefix.replace(/[^A-Za-z0-9_-]/g, '-')
-  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `pm-${cleaned}`
 }
 
 function capitalise(text: string): string {

@@ -390,6 +390,9 @@ export const configSchema = z
         title: line('site title').default('Incident history'),
         base_url: url('public address of the site').optional(),
         description: line('one line under the title').optional(),
+        theme: z.string().min(1).optional().meta({
+          description: 'folder with `layouts/` and `assets/` that override the shipped theme by file name',
+        }),
       })
       .prefault({}),
     github: z

@@ -1,0 +1,104 @@
+import { resolve } from 'node:path'
+import { Command } from 'commander'
+import { UsageError } from '../errors.js'
+import { serveSite, watchPaths } from '../site/serve-site.js'
+import type { BuildFlags } from './build.js'
+import { runBuild } from './build.js'
+import { commandConfig, incidentsFolder } from './context.js'
+import type { CliIO } from './io.js'
+import { colorsFor } from './io.js'
+import { formatText } from './report.js'
+
+/** A running `serve`: its address, and a way to stop it (tests; Ctrl-C in the terminal). */
+export interface Serving {
+  url: string
+  /** Resolves after each rebuild triggered by a change (for tests). */
+  rebuilt(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * Builds, serves the site on 127.0.0.1 and rebuilds when records, the config, templates or the theme
+ * change. A build that fails keeps the previous site up and shows its diagnostics on every page.
+ */
+export async function startServe(
+  io: CliIO,
+  paths: readonly string[],
+  flags: BuildFlags & { port: number },
+): Promise<Serving> {
+  const loaded = await commandConfig(io, flags.config)
+  const first = await runBuild(io, paths, flags)
+  // Diagnostics shown on the pages: plain text, no colour codes.
+  const problems = (d: typeof first.diagnostics) =>
+    d.length === 0 ? undefined : formatText(d, colorsFor({}, {}))
+  const server = await serveSite(first.site, flags.port)
+  if (first.code !== 0) server.reload(problems(first.diagnostics))
+  io.stdout.write(`Serving ${server.url} — watching for changes (Ctrl-C to stop)\n`)
+
+  let building: Promise<void> | undefined
+  let again = false
+  const waiters: Array<() => void> = []
+  const rebuild = async (): Promise<void> => {
+    if (building) {
+      again = true
+      return building
+    }
+    building = (async () => {
+      do {
+        again = false
+        try {
+          const outcome = await runBuild(io, paths, flags)
+          server.reload(problems(outcome.diagnostics))
+        } catch (error) {
+          // A broken template or config: report it, keep serving the last good site.
+          const message = error instanceof Error ? error.message : String(error)
+          io.stderr.write(`${message}\n`)
+          server.reload(message)
+        }
+      } while (again)
+    })()
+    await building
+    building = undefined
+    for (const w of waiters.splice(0)) w()
+  }
+  const { config, root, file } = loaded
+  const watched = [
+    incidentsFolder(loaded),
+    ...(file ? [file] : []),
+    ...(config.templates ? [resolve(root, config.templates)] : []),
+    ...(config.site.theme ? [resolve(root, config.site.theme)] : []),
+    ...paths.map((p) => resolve(io.cwd, p)),
+  ]
+  const watcher = watchPaths([...new Set(watched)], () => void rebuild())
+  return {
+    url: server.url,
+    rebuilt: () => new Promise((done) => waiters.push(done)),
+    close: async () => {
+      watcher.close()
+      await server.close()
+    },
+  }
+}
+
+/** `postmortem serve`: build, serve on localhost, rebuild on change. */
+export function serveCommand(io: CliIO, done: (code: number) => void): Command {
+  return new Command('serve')
+    .description('build, serve the site on http://127.0.0.1, and rebuild and reload on every change')
+    .argument('[paths...]', 'record files or folders (default: the config’s incidents folder)')
+    .option('--port <n>', 'port (0 picks a free one)', '8080')
+    .option('--internal', 'serve the internal build')
+    .option('--base-url <url>', 'absolute URL for feed links (default: config site.base_url)')
+    .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
+    .action(async (paths: string[], flags: BuildFlags & { port: string }) => {
+      const port = Number(flags.port)
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port must be 0–65535, got ${flags.port}`)
+      const serving = await startServe(io, paths, { ...flags, port })
+      await new Promise<void>((stop) => {
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      })
+      await serving.close()
+      done(0)
+    })
+}

@@ -1,0 +1,204 @@
+import { TZDate } from '@date-fns/tz'
+import { format } from 'date-fns'
+import Handlebars from 'handlebars'
+import type { Root } from 'mdast'
+import { dueDay } from '../model/action-items.js'
+import type { IncidentFigures, Rollups } from '../model/rollups.js'
+import { plainText } from '../render/markdown.js'
+import type { postmortemView } from '../render/view-model.js'
+import type { Config } from '../validate/schema.js'
+import type { Instant } from '../validate/timestamps.js'
+import type { Audience } from './publish.js'
+import { proseHtml } from './prose-html.js'
+
+/** Trusted markup for a layout: sanitised HTML or SVG we generated. */
+export type Html = Handlebars.SafeString
+const safe = (html: string): Html => new Handlebars.SafeString(html)
+
+const isTree = (v: unknown): v is Root => typeof v === 'object' && v !== null && (v as Root).type === 'root'
+
+/** Replaces every prose tree in a view with its sanitised HTML, so layouts print it as is. */
+export function withHtml<T>(view: T): T {
+  const walk = (v: unknown): unknown => {
+    if (isTree(v)) return safe(proseHtml(v))
+    if (Array.isArray(v)) return v.map(walk)
+    if (v !== null && typeof v === 'object' && !(v instanceof Handlebars.SafeString))
+      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item)]))
+    return v
+  }
+  return walk(view) as T
+}
+
+/** Site-relative paths of the pages; links between pages are made relative from these. */
+export const paths = {
+  index: 'index.html',
+  incident: (id: string) => `incidents/${id}/index.html`,
+  markdown: (id: string) => `incidents/${id}/postmortem.md`,
+  stats: 'stats/index.html',
+  actions: 'action-items/index.html',
+}
+
+/** `../../` from a page at `path` back to the site root. */
+export function rootFrom(path: string): string {
+  return '../'.repeat(path.split('/').length - 1)
+}
+
+/** What the layouts know about the site and the page they render. */
+export function siteContext(
+  config: Config,
+  audience: Audience,
+  path: string,
+  title: string,
+  generator: string,
+) {
+  const root = rootFrom(path)
+  const nav = [
+    { label: 'Incidents', href: `${root}${paths.index}`, current: path === paths.index },
+    { label: 'Stats', href: `${root}${paths.stats}`, current: path === paths.stats },
+    { label: 'Action items', href: `${root}${paths.actions}`, current: path === paths.actions },
+  ]
+  return {
+    site: {
+      title: config.site.title,
+      description: config.site.description ?? null,
+      internal: audience === 'internal',
+      generator,
+      root,
+      nav,
+    },
+    page: { title, path },
+  }
+}
+
+/** The incident history: newest first, with what the filters and search need. */
+export function indexView(
+  items: readonly IncidentFigures[],
+  config: Config,
+  excerpts: ReadonlyMap<string, string>,
+) {
+  const rows = [...items]
+    .sort((a, b) => b.incident.timestamps.impact_started - a.incident.timestamps.impact_started)
+    .map(({ incident, figures }) => {
+      const year = format(new TZDate(incident.timestamps.impact_started, incident.timezone), 'yyyy')
+      return {
+        id: incident.id,
+        title: incident.title,
+        href: paths.incident(incident.id),
+        severity: incident.severity,
+        status: incident.status,
+        type: incident.type,
+        services: incident.services.map((s) => s.id),
+        services_attr: incident.services.map((s) => s.id).join(' '),
+        tags_attr: (incident.tags ?? []).join(' '),
+        year,
+        started: incident.timestamps.impact_started,
+        zone: incident.timezone,
+        duration: figures.durations.impact_duration,
+        summary: excerpts.get(incident.id) ?? '',
+      }
+    })
+  const unique = (values: string[]) => [...new Set(values)].sort()
+  return {
+    incidents: rows,
+    filters: {
+      severities: config.severities.map((s) => s.name).filter((s) => rows.some((r) => r.severity === s)),
+      services: unique(rows.flatMap((r) => r.services)),
+      years: unique(rows.map((r) => r.year)).reverse(),
+      statuses: unique(rows.map((r) => r.status)),
+    },
+  }
+}
+
+/** A plain-text excerpt of a prose tree, cut at a word. */
+export function excerpt(tree: Root | null, max = 280): string {
+  return tree ? truncate(plainText(tree), max) : ''
+}
+
+function truncate(text: string, max: number): string {
+  const clean = text.replace(/\s+/g, ' ').trim()
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1).replace(/\s+\S*$/, '')}…`
+}
+
+/** One incident's page: the postmortem view with prose as sanitised HTML, and its charts. */
+export function incidentView(
+  view: ReturnType<typeof postmortemView>,
+  charts: {
+    timeline: string
+    metrics: Array<{ name: string; unit: string; svg: string; rows: Array<{ time: string; value: string }> }>
+    groups: string | null
+  },
+) {
+  return {
+    ...withHtml(view),
+    markdown_href: 'postmortem.md',
+    charts: {
+      timeline: safe(charts.timeline),
+      metrics: charts.metrics.map((m) => ({ ...m, svg: safe(m.svg) })),
+      groups: charts.groups === null ? null : safe(charts.groups),
+    },
+  }
+}
+
+/** Every action item across incidents: open and overdue first, then by due day. */
+export function actionItemsView(items: readonly IncidentFigures[], config: Config, at: Instant) {
+  const rows = items.flatMap(({ incident }) =>
+    (incident.action_items ?? []).map((item) => {
+      const due = dueDay(item, incident, config)
+      const open = item.status === 'open' || item.status === 'in_progress'
+      return {
+        incident_id: incident.id,
+        incident_title: incident.title,
+        href: paths.incident(incident.id),
+        id: item.id,
+        title: item.title,
+        type: item.type,
+        priority: item.priority,
+        owner: item.owner ?? null,
+        due,
+        status: item.status,
+        open,
+        overdue: open && due !== null && at >= due + 86_400_000,
+        issue: item.issue
+          ? { label: `#${item.issue.number}`, url: item.issue.url, state: item.issue.state }
+          : null,
+      }
+    }),
+  )
+  const rank = (r: (typeof rows)[number]) => (r.overdue ? 0 : r.open ? 1 : 2)
+  rows.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.due ?? Infinity) - (b.due ?? Infinity) ||
+      a.incident_id.localeCompare(b.incident_id),
+  )
+  return {
+    open: rows.filter((r) => r.open),
+    closed: rows.filter((r) => !r.open),
+    counts: {
+      total: rows.length,
+      open: rows.filter((r) => r.open).length,
+      overdue: rows.filter((r) => r.overdue).length,
+    },
+  }
+}
+
+/** The stats page: roll-ups and their charts. */
+export function statsView(rollups: Rollups, charts: { months: string; mttr: string; budget: string | null }) {
+  return {
+    rollups,
+    durations: Object.entries(rollups.durations).map(([name, d]) => ({
+      name: name.replace(/_/g, ' '),
+      ...d,
+    })),
+    by_service: Object.entries(rollups.by_service).map(([name, count]) => ({
+      name,
+      count,
+      impact_minutes: rollups.impact_minutes_by_service[name] ?? 0,
+    })),
+    charts: {
+      months: safe(charts.months),
+      mttr: safe(charts.mttr),
+      budget: charts.budget === null ? null : safe(charts.budget),
+    },
+  }
+}

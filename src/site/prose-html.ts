@@ -1,0 +1,23 @@
+import type { Root } from 'mdast'
+import rehypeSanitize from 'rehype-sanitize'
+import rehypeStringify from 'rehype-stringify'
+import remarkRehype from 'remark-rehype'
+import { unified } from 'unified'
+import { plainValue } from '../render/markdown.js'
+
+// Note: remark-rehype without allowDangerousHtml drops raw HTML, but keeps `javascript:` links, so
+// rehype-sanitize (GitHub's schema) runs last; nothing that adds HTML runs after it.
+const processor = unified().use(remarkRehype).use(rehypeSanitize).use(rehypeStringify)
+
+/**
+ * A prose field's tree (parsed once by `parseProse`, shared with the Markdown output) as sanitised
+ * HTML: no script, no event handlers, no `javascript:`/`data:` URLs, no iframes or styles.
+ */
+export function proseHtml(tree: Root): string {
+  // A plain paragraph has no `&`, `<` or `>` (that is what makes it plain): nothing to convert.
+  const plain = plainValue(tree)
+  if (plain !== undefined) return `<p>${plain}</p>`
+  // runSync builds a new hast tree; the mdast tree is left as it was for other outputs.
+  const hast = processor.runSync(structuredClone(tree))
+  return processor.stringify(hast)
+}

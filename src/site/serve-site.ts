@@ -1,0 +1,157 @@
+import { watch } from 'node:fs'
+import type { FSWatcher } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+}
+
+const reloadScript = `// postmortem serve: reload when the site is rebuilt.
+new EventSource('/__postmortem/events').addEventListener('reload', () => location.reload())
+`
+
+/** A running preview server. */
+export interface SiteServer {
+  url: string
+  /** Tells open pages to reload; `problems` (plain text) is shown on every page until a good build. */
+  reload(problems?: string): void
+  close(): Promise<void>
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/**
+ * Serves a built site folder on 127.0.0.1 (the only interface: this is a preview, not a web server).
+ * HTML pages get a small reload script (same origin, so the page's CSP allows it) and, while the last
+ * build failed, its diagnostics at the top.
+ */
+export async function serveSite(dir: string, port: number, host = '127.0.0.1'): Promise<SiteServer> {
+  const root = resolve(dir)
+  const clients = new Set<ServerResponse>()
+  let problems: string | undefined
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://localhost')
+      if (url.pathname === '/__postmortem/events') {
+        response.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        })
+        response.write(': connected\n\n')
+        clients.add(response)
+        request.on('close', () => clients.delete(response))
+        return
+      }
+      if (url.pathname === '/__postmortem/reload.js') {
+        response.writeHead(200, { 'content-type': types['.js']!, 'cache-control': 'no-store' })
+        response.end(reloadScript)
+        return
+      }
+      let path: string
+      try {
+        path = normalize(decodeURIComponent(url.pathname))
+      } catch {
+        response.writeHead(400).end('bad request')
+        return
+      }
+      let file = resolve(join(root, path))
+      if (file !== root && !file.startsWith(root + sep)) {
+        response.writeHead(403).end('forbidden')
+        return
+      }
+      if (
+        await stat(file).then(
+          (s) => s.isDirectory(),
+          () => false,
+        )
+      )
+        file = join(file, 'index.html')
+      const body = await readFile(file).catch(() => undefined)
+      if (!body) {
+        response
+          .writeHead(404, { 'content-type': types['.html']! })
+          .end('<!doctype html><title>Not found</title><h1>Not found</h1>')
+        return
+      }
+      const type = types[extname(file)] ?? 'application/octet-stream'
+      if (extname(file) === '.html') {
+        let html = body
+          .toString('utf8')
+          .replace('</head>', '<script src="/__postmortem/reload.js" defer></script>\n</head>')
+        if (problems)
+          html = html.replace(
+            /<body[^>]*>/,
+            (tag) =>
+              `${tag}\n<div class="serve-problems" role="alert"><strong>The last build failed; this is the previous site.</strong><pre>${escapeHtml(problems!)}</pre></div>`,
+          )
+        response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' })
+        response.end(html)
+        return
+      }
+      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' })
+      response.end(body)
+    })().catch(() => {
+      if (!response.headersSent) response.writeHead(500)
+      response.end()
+    })
+  })
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail)
+    server.listen(port, host, ready)
+  })
+  const address = server.address() as AddressInfo
+  return {
+    url: `http://${host}:${address.port}/`,
+    reload(next) {
+      problems = next
+      for (const client of clients) client.write('event: reload\ndata: {}\n\n')
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        for (const client of clients) client.end()
+        server.close(() => done())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+/** Watches files and folders, calling `onChange` once per burst of changes. */
+export function watchPaths(paths: readonly string[], onChange: () => void, delayMs = 150): { close(): void } {
+  let timer: NodeJS.Timeout | undefined
+  const watchers: FSWatcher[] = []
+  for (const path of paths) {
+    try {
+      watchers.push(
+        watch(path, { recursive: true }, () => {
+          clearTimeout(timer)
+          timer = setTimeout(onChange, delayMs)
+        }),
+      )
+    } catch {
+      // A folder that does not exist (no custom templates) is simply not watched.
+    }
+  }
+  return {
+    close() {
+      clearTimeout(timer)
+      for (const w of watchers) w.close()
+    },
+  }
+}

@@ -1,0 +1,68 @@
+import { cp, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startServe } from '../src/cli/serve.js'
+import type { CliIO } from '../src/cli/io.js'
+import { makeTempDir, removeTempDirs, repoRoot } from './helpers/run-cli.js'
+
+afterAll(removeTempDirs)
+
+const example = '2025-01-22-connection-pool-exhaustion'
+
+function quietIO(cwd: string): CliIO & { err: () => string } {
+  let err = ''
+  return {
+    stdout: { write: () => true },
+    stderr: { write: (s: string) => ((err += s), true) },
+    cwd,
+    env: { NO_COLOR: '1' },
+    err: () => err,
+  }
+}
+
+describe('serve', () => {
+  it('serves the site on 127.0.0.1, rebuilds on change, and shows a broken record instead of stopping', async () => {
+    const dir = await makeTempDir()
+    await cp(join(repoRoot, 'incidents'), join(dir, 'incidents'), { recursive: true })
+    await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
+    const io = quietIO(dir)
+    const serving = await startServe(io, [], { port: 0, at: '2026-12-04T00:00:00Z' })
+    try {
+      expect(serving.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+      const page = `${serving.url}incidents/${example}/`
+      const first = await fetch(page)
+      expect(first.status).toBe(200)
+      const html = await first.text()
+      expect(html).toContain('<script src="/__postmortem/reload.js" defer></script>')
+      expect(html).toContain('API and web app outage')
+
+      // Edit the title: the page is rebuilt.
+      const file = join(dir, 'incidents', `${example}.yaml`)
+      const original = await readFile(file, 'utf8')
+      let rebuilt = serving.rebuilt()
+      await writeFile(file, original.replace('title: API and web app outage', 'title: Renamed outage'))
+      await rebuilt
+      expect(await (await fetch(page)).text()).toContain('Renamed outage')
+
+      // Break the record: the previous site stays up with the diagnostics on top.
+      rebuilt = serving.rebuilt()
+      await writeFile(file, original.replace('severity: SEV1', 'severity: SEV9'))
+      await rebuilt
+      const broken = await (await fetch(page)).text()
+      expect(broken).toContain('The last build failed')
+      expect(broken).toContain('UNKNOWN_SEVERITY')
+      expect(broken).toContain('Renamed outage')
+      expect(io.err()).toContain('UNKNOWN_SEVERITY')
+
+      // Paths outside the site are refused; unknown pages are 404.
+      expect((await fetch(`${serving.url}..%2f..%2fpostmortem.config.yaml`)).status).toBeGreaterThanOrEqual(
+        400,
+      )
+      expect((await fetch(`${serving.url}nope.html`)).status).toBe(404)
+      const events = await fetch(`${serving.url}__postmortem/reload.js`)
+      expect(await events.text()).toContain('EventSource')
+    } finally {
+      await serving.close()
+    }
+  })
+})
