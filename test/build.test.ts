@@ -211,3 +211,41 @@ describe('build safety', () => {
     }
   })
 })
+
+describe('feed dates', () => {
+  it("move when a record changes (git commit time, else the file's modification time)", async () => {
+    const { execFileSync } = await import('node:child_process')
+    const dir = await exampleRepo()
+    const when = '2026-01-01T00:00:00Z'
+    const env = { ...process.env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when }
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env })
+    git('init', '-q')
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '.')
+    git(
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      'commit',
+      '-qm',
+      'records',
+      '--date',
+      '2026-01-01T00:00:00Z',
+    )
+    const modified = async () => {
+      expect((await runCli(['build', ...at], { cwd: dir })).code).toBe(0)
+      const feed = JSON.parse(await readFile(join(dir, 'dist/site/feed.json'), 'utf8')) as {
+        items: Array<{ date_modified: string }>
+      }
+      return Date.parse(feed.items[0]!.date_modified)
+    }
+    const first = await modified()
+    // The record's own latest time is 2025-01-22; the commit is newer.
+    expect(first).toBe(Date.parse(when))
+    const file = join(dir, `incidents/${example}.yaml`)
+    await writeFile(file, `${await readFile(file, 'utf8')}# edited\n`)
+    const { utimes } = await import('node:fs/promises')
+    await utimes(file, new Date('2026-06-01T00:00:00Z'), new Date('2026-06-01T00:00:00Z'))
+    expect(await modified()).toBe(Date.parse('2026-06-01T00:00:00Z'))
+  })
+})

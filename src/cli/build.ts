@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js'
 import { packageVersion } from '../paths.js'
 import { loadTemplates } from '../render/templates.js'
 import { buildSite } from '../site/build-site.js'
+import { lastChanged } from '../site/last-changed.js'
 import { writeFolderAtomically } from '../site/write-site.js'
 import { validateFiles } from '../validate/validate-files.js'
 import { commandConfig, incidentsFolder, recordPaths, referenceTime } from './context.js'
@@ -73,6 +74,7 @@ export async function runBuild(
     markdown,
     generator: `postmortem ${packageVersion()}`,
     cwd: io.cwd,
+    changed: await lastChanged(incidentsFolder(loaded)),
   })
   await writeFolderAtomically(
     join(out, 'postmortems'),

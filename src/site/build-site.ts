@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { TZDate } from '@date-fns/tz'
 import { format } from 'date-fns'
 import { PostmortemError } from '../errors.js'
@@ -44,6 +44,8 @@ export interface BuildSiteOptions {
   markdown: Templates
   /** `postmortem 0.1.0`, for the generator tags. */
   generator: string
+  /** When each record file last changed (absolute path → ms), e.g. from git: feeds' `updated` moves with it. */
+  changed?: ReadonlyMap<string, number>
   cwd?: string
 }
 
@@ -162,7 +164,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
         incident.timestamps.impact_ended ??
         incident.timestamps.resolved ??
         incident.timestamps.impact_started,
-      updated: lastChange(incident),
+      updated: Math.max(
+        lastChange(incident),
+        options.changed?.get(resolve(options.cwd ?? '.', incident.file)) ?? 0,
+      ),
       figures: figures.durations,
     })
   }
