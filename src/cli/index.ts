@@ -5,6 +5,7 @@ import { buildCommand } from './build.js'
 import { ConfigError, printConfigError } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
+import { issuesCommand } from './issues.js'
 import { newCommand } from './new.js'
 import { renderCommand } from './render.js'
 import { schemaCommand } from './schema.js'
@@ -14,6 +15,16 @@ import { timelineCommand } from './timeline.js'
 import { validateCommand } from './validate.js'
 
 export type { CliIO } from './io.js'
+
+/** Subcommands (and theirs) report errors like the program: through `io`, without exiting. */
+function sameBehaviour(command: Command, program: Command): Command {
+  command
+    .exitOverride()
+    .configureOutput(program.configureOutput())
+    .showHelpAfterError('(add --help for usage)')
+  for (const sub of command.commands) sameBehaviour(sub, program)
+  return command
+}
 
 /**
  * Runs the command line in-process and returns the exit code:
@@ -46,14 +57,10 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
     renderCommand(io, done),
     timelineCommand(io, done),
     statsCommand(io, done),
+    issuesCommand(io, done),
     schemaCommand(io, done),
   ])
-    program.addCommand(
-      command
-        .exitOverride()
-        .configureOutput(program.configureOutput())
-        .showHelpAfterError('(add --help for usage)'),
-    )
+    program.addCommand(sameBehaviour(command, program))
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok · 1 invalid input or failed work · 2 usage or config error · 3 GitHub failure.',

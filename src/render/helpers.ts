@@ -3,7 +3,7 @@ import { format } from 'date-fns'
 import type Handlebars from 'handlebars'
 import type { Root } from 'mdast'
 import { formatDuration } from '../model/format-duration.js'
-import { cell, cellCode, code, inline, link } from './escape.js'
+import { cell, cellCode, code, inline, link, url } from './escape.js'
 import { blockMarkdown, cellMarkdown, inlineMarkdown } from './markdown.js'
 
 type Value = unknown
@@ -63,6 +63,8 @@ export const helpers = {
   cellCode: (v: Value) => cellCode(text(v)),
   /** A link `[text](url)` (plain text when the URL is not http(s)/mailto); safe in table cells. */
   link: (label: Value, href: Value) => link(text(label), text(href)),
+  /** A link destination `<…>`; empty when the URL is not http(s)/mailto. */
+  url: (v: Value) => url(text(v)) ?? '',
   /** A Markdown prose field as blocks (a section body). */
   prose: (tree: Value) => (isTree(tree) ? blockMarkdown(tree) : ''),
   /** A Markdown prose field flattened to one line (list items). */

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/load/load-config.js'
 import type { Incident } from '../../src/validate/normalize.js'
 import { validateFiles } from '../../src/validate/validate-files.js'
-import { repoRoot } from './run-cli.js'
+import { repoRoot } from './paths.js'
 
 /** The SPEC §9 example incident, validated with the repository's config. */
 export async function loadExample(): Promise<Incident> {

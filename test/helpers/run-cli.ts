@@ -1,11 +1,10 @@
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { cli } from '../../src/cli/index.js'
 
-/** The repository root (where package.json, incidents/ and schema/ live). */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
+export { repoRoot } from './paths.js'
+import { repoRoot } from './paths.js'
 
 /** How to run the CLI: working directory, environment and whether the streams are terminals. */
 export interface RunOptions {

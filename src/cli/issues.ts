@@ -1,0 +1,191 @@
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { Command, Option } from 'commander'
+import { UsageError } from '../errors.js'
+import { managedLabel } from '../github/desired.js'
+import { octokitTracker } from '../github/octokit-tracker.js'
+import type { Plan, PlanStep } from '../github/plan.js'
+import { planCounts } from '../github/plan.js'
+import type { WriteBack } from '../github/sync.js'
+import { syncIssues } from '../github/sync.js'
+import type { RecordEdit } from '../load/edit-record.js'
+import { writeRecordEdits } from '../load/edit-record.js'
+import { packageVersion } from '../paths.js'
+import { loadTemplates } from '../render/templates.js'
+import type { Incident } from '../validate/normalize.js'
+import { validateFiles } from '../validate/validate-files.js'
+import { commandConfig, incidentsFolder, recordPaths } from './context.js'
+import type { CliIO } from './io.js'
+import { colorsFor, sanitize } from './io.js'
+import { formatText } from './report.js'
+
+interface SyncFlags {
+  dryRun?: boolean
+  pull?: boolean
+  repo?: string
+  format: string
+  config?: string
+}
+
+const repoPattern = /^[\w.-]+\/[\w.-]+$/
+
+function describeStep(step: PlanStep): string {
+  const item = `${step.desired.key}`
+  switch (step.kind) {
+    case 'create':
+      return `+ create  ${item}  "${step.desired.title}"`
+    case 'update':
+      return `~ update  ${item}  #${step.issue.number} (${Object.keys(step.patch).join(', ')})`
+    case 'close':
+      return `- close   ${item}  #${step.issue.number} as ${step.patch.stateReason === 'not_planned' ? 'not planned' : 'completed'}`
+    case 'reopen':
+      return `↺ reopen  ${item}  #${step.issue.number}`
+    case 'pull':
+      return `← pull    ${item}  #${step.issue.number} closed on GitHub → ${step.status.replace('_', ' ')}`
+    case 'skip':
+      return `  skip    ${item}  (${step.reason})`
+    default:
+      return `  same    ${item}  #${step.issue.number}`
+  }
+}
+
+function planText(plan: Plan, dryRun: boolean): string {
+  const c = planCounts(plan)
+  const lines = plan.steps.filter((s) => s.kind !== 'unchanged').map((s) => sanitize(describeStep(s)))
+  for (const w of plan.warnings) lines.push(`! issue #${w.issue}: ${sanitize(w.message)}`)
+  lines.push(
+    `${dryRun ? 'Plan' : 'Sync'}: create ${c.create}, update ${c.update}, close ${c.close}, reopen ${c.reopen}, pull ${c.pull}, unchanged ${c.unchanged}, skipped ${c.skip}${dryRun ? ' (dry run: nothing sent)' : ''}`,
+  )
+  return `${lines.join('\n')}\n`
+}
+
+function planJson(plan: Plan, failures: Array<{ step: PlanStep; message: string }>, requests: number) {
+  return {
+    counts: planCounts(plan),
+    steps: plan.steps.map((s) => ({
+      kind: s.kind,
+      item: s.desired.key,
+      title: s.desired.title,
+      ...('issue' in s && { issue: s.issue.number }),
+      ...('patch' in s && { changes: Object.keys(s.patch) }),
+      ...(s.kind === 'skip' && { reason: s.reason }),
+    })),
+    warnings: plan.warnings,
+    failures: failures.map((f) => ({ item: f.step.desired.key, message: f.message })),
+    requests,
+  }
+}
+
+/** Writes sync results back into the record files: one edit per item, checked and atomic. */
+function recordWriter(incidents: readonly Incident[], cwd: string) {
+  const originals = new Map<string, Uint8Array>()
+  return {
+    async load() {
+      for (const incident of incidents)
+        originals.set(incident.file, await readFile(resolve(cwd, incident.file)))
+    },
+    async write(change: WriteBack) {
+      const incident = incidents.find((i) => i.id === change.incidentId)
+      const index = incident?.action_items?.findIndex((a) => a.id === change.actionId) ?? -1
+      if (!incident || index < 0) return
+      const edits: RecordEdit[] = []
+      if (change.issue) edits.push({ op: 'set', path: ['action_items', index, 'issue'], value: change.issue })
+      if (change.status)
+        edits.push({ op: 'set', path: ['action_items', index, 'status'], value: change.status })
+      if (change.not_doing_reason && !incident.action_items![index]!.not_doing_reason)
+        edits.push({
+          op: 'set',
+          path: ['action_items', index, 'not_doing_reason'],
+          value: change.not_doing_reason,
+        })
+      const file = resolve(cwd, incident.file)
+      await writeRecordEdits(file, originals.get(incident.file)!, edits)
+      // The next edit of this file starts from what was just written.
+      originals.set(incident.file, await readFile(file))
+    },
+  }
+}
+
+/** `postmortem issues sync`. */
+export function issuesCommand(io: CliIO, done: (code: number) => void): Command {
+  const sync = new Command('sync')
+    .description('plan and apply GitHub issues for the action items of every non-draft incident')
+    .option('--dry-run', 'print the plan; send no write')
+    .option(
+      '--pull',
+      'let GitHub win: an issue closed there marks its item done (or not doing) in the record',
+    )
+    .option('--repo <owner/name>', 'repository (default: GITHUB_REPOSITORY, then config github.repo)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
+    .action(async (flags: SyncFlags) => {
+      const loaded = await commandConfig(io, flags.config)
+      const { config } = loaded
+      const repo = flags.repo ?? io.env.GITHUB_REPOSITORY ?? config.github.repo
+      if (!repo || !repoPattern.test(repo))
+        throw new UsageError(
+          'set the repository: --repo owner/name, GITHUB_REPOSITORY, or github.repo in the config',
+        )
+      const token = io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN
+      if (!token)
+        throw new UsageError(
+          'set GITHUB_TOKEN (or GH_TOKEN) to a token with `issues: write` on the repository',
+        )
+      const report = await validateFiles(recordPaths([], loaded, io.cwd), io.cwd, {
+        config,
+        at: Date.now(),
+        incidentsDir: incidentsFolder(loaded),
+      })
+      const errors = report.diagnostics.filter((d) => d.severity === 'error')
+      if (errors.length > 0) {
+        io.stderr.write(formatText(errors, colorsFor(io.stderr, io.env)))
+        io.stderr.write('Nothing was synced: fix the records above first.\n')
+        return done(1)
+      }
+      const spacingMs = Number(io.env.POSTMORTEM_GITHUB_SPACING_MS)
+      const retryBaseMs = Number(io.env.POSTMORTEM_GITHUB_RETRY_BASE_MS)
+      const tracker = octokitTracker({
+        token,
+        repo,
+        baseUrl: (io.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
+        label: managedLabel,
+        userAgent: `postmortem/${packageVersion()}`,
+        ...(Number.isFinite(spacingMs) && { spacing: { write: spacingMs, create: spacingMs } }),
+        ...(Number.isFinite(retryBaseMs) && { retryBaseMs }),
+        signal: AbortSignal.timeout(15 * 60_000),
+      })
+      const templates = await loadTemplates({
+        ...(config.templates && { overrides: resolve(loaded.root, config.templates) }),
+        cwd: io.cwd,
+      })
+      const writer = recordWriter(report.incidents, io.cwd)
+      await writer.load()
+      const result = await syncIssues({
+        incidents: report.incidents,
+        config,
+        templates,
+        tracker,
+        dryRun: flags.dryRun ?? false,
+        pull: flags.pull ?? false,
+        now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        writeBack: (change) => writer.write(change),
+        ...(flags.format === 'text' && {
+          onStep: (step: PlanStep, outcome: 'done' | 'failed', message?: string) =>
+            io.stderr.write(
+              `${outcome === 'done' ? '✓' : '✗'} ${sanitize(describeStep(step))}${message ? `: ${sanitize(message)}` : ''}\n`,
+            ),
+        }),
+      })
+      if (flags.format === 'json')
+        io.stdout.write(
+          `${JSON.stringify(planJson(result.plan, result.failures, tracker.requests), null, 2)}\n`,
+        )
+      else {
+        io.stdout.write(planText(result.plan, flags.dryRun ?? false))
+        if (result.failures.length > 0)
+          io.stdout.write(`${result.failures.length} step(s) failed; run again to retry them.\n`)
+      }
+      done(result.failures.length > 0 ? 3 : 0)
+    })
+  return new Command('issues').description('GitHub issues for action items').addCommand(sync)
+}

@@ -1,0 +1,193 @@
+import type { Templates } from '../render/templates.js'
+import type { Incident } from '../validate/normalize.js'
+import type { Config } from '../validate/schema.js'
+import { desiredIssues } from './desired.js'
+import { readBody } from './marker.js'
+import type { IssueTracker } from './octokit-tracker.js'
+import { GitHubError } from './octokit-tracker.js'
+import type { DesiredIssue, ExistingIssue, Plan, PlanStep } from './plan.js'
+import { planSync } from './plan.js'
+
+/** What a sync writes back into one action item of a record. */
+export interface WriteBack {
+  incidentId: string
+  actionId: string
+  issue?: { number: number; url: string; state: 'open' | 'closed'; synced_at: string }
+  /** With `--pull`: the item's new status (and a reason for `not_doing`). */
+  status?: 'done' | 'not_doing'
+  not_doing_reason?: string
+}
+
+/** Options of `syncIssues`. */
+export interface SyncOptions {
+  incidents: readonly Incident[]
+  config: Config
+  templates: Templates
+  tracker: IssueTracker
+  dryRun?: boolean
+  pull?: boolean
+  /** ISO time written as `synced_at` (a parameter: tests and reproducible runs). */
+  now: string
+  /** Called after every step that changes what a record should say, so progress survives a crash. */
+  writeBack?: (change: WriteBack) => Promise<void>
+  /** Reports each applied step (for progress output). */
+  onStep?: (step: PlanStep, result: 'done' | 'failed', message?: string) => void
+  /** Times a create is tried (after re-listing) before giving up on that item. */
+  createAttempts?: number
+}
+
+/** What happened. */
+export interface SyncResult {
+  plan: Plan
+  /** Steps that failed, with why; the others were applied. */
+  failures: Array<{ step: PlanStep; message: string }>
+}
+
+/**
+ * Plans and (unless `dryRun`) applies the sync of SPEC §7. Writes are serial. A create that fails in
+ * any way is followed by a fresh listing and a search for its marker before it is tried again, so a
+ * create GitHub performed but did not confirm never becomes a duplicate.
+ */
+export async function syncIssues(options: SyncOptions): Promise<SyncResult> {
+  const { tracker } = options
+  const desired = desiredIssues(options.incidents, options.config, options.templates)
+  const existing = await tracker.list()
+  await addRecordedIssues(desired, existing, tracker)
+  const plan = planSync(desired, existing, { pull: options.pull ?? false })
+  const failures: SyncResult['failures'] = []
+  if (options.dryRun) return { plan, failures }
+
+  const needed = new Set(
+    plan.steps.flatMap((s) =>
+      s.kind === 'create' || s.kind === 'update' || s.kind === 'reopen' || s.kind === 'close'
+        ? s.desired.labels
+        : [],
+    ),
+  )
+  if (needed.size > 0) await tracker.ensureLabels([...needed])
+
+  for (const step of plan.steps) {
+    try {
+      const issue = await apply(step, options)
+      if (issue) await recordIssue(step.desired, issue, options)
+      if (step.kind === 'pull')
+        await options.writeBack?.({
+          incidentId: step.desired.incidentId,
+          actionId: step.desired.actionId,
+          status: step.status,
+          ...(step.status === 'not_doing' && {
+            not_doing_reason: `Closed as not planned in issue #${step.issue.number}.`,
+          }),
+          issue: issueRecord(step.issue, options.now),
+        })
+      if (step.kind !== 'unchanged' && step.kind !== 'skip') options.onStep?.(step, 'done')
+    } catch (error) {
+      // A bad token or a missing permission fails every step alike: stop at the first.
+      if (error instanceof GitHubError && (error.status === 401 || error.status === 403)) throw error
+      const message = error instanceof Error ? error.message : String(error)
+      failures.push({ step, message })
+      options.onStep?.(step, 'failed', message)
+    }
+  }
+  return { plan, failures }
+}
+
+/** Issues the records name whose label was removed by hand: found by number, kept only if their marker matches. */
+async function addRecordedIssues(
+  desired: readonly DesiredIssue[],
+  existing: ExistingIssue[],
+  tracker: IssueTracker,
+): Promise<void> {
+  const listed = new Set(existing.map((i) => i.number))
+  const keys = new Set(
+    existing.flatMap((i) => {
+      const found = readBody(i.body)
+      return found.kind === 'block' ? [found.key] : []
+    }),
+  )
+  for (const d of desired) {
+    if (d.recorded === undefined || listed.has(d.recorded) || keys.has(d.key)) continue
+    const issue = await tracker.get(d.recorded)
+    const found = issue ? readBody(issue.body) : undefined
+    if (issue && found?.kind === 'block' && found.key === d.key) {
+      existing.push(issue)
+      listed.add(issue.number)
+    }
+  }
+}
+
+async function apply(step: PlanStep, options: SyncOptions): Promise<ExistingIssue | undefined> {
+  const { tracker } = options
+  switch (step.kind) {
+    case 'create':
+      return createOnce(step.desired, step.body, options)
+    case 'update':
+    case 'close':
+    case 'reopen':
+      return tracker.update(step.issue.number, step.patch)
+    case 'unchanged':
+      return step.issue
+    default:
+      return undefined
+  }
+}
+
+/** Creates an issue exactly once: after any failure, re-list and look for the marker before retrying. */
+async function createOnce(desired: DesiredIssue, body: string, options: SyncOptions): Promise<ExistingIssue> {
+  const attempts = options.createAttempts ?? 3
+  let lastError: unknown
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) {
+      const found = (await options.tracker.list()).find((i) => {
+        const read = readBody(i.body)
+        return read.kind === 'block' && read.key === desired.key
+      })
+      if (found) return found
+      await new Promise((wait) => setTimeout(wait, 200 * 2 ** (attempt - 2)))
+    }
+    try {
+      return await options.tracker.create({
+        title: desired.title,
+        body,
+        labels: desired.labels,
+        assignees: desired.assignees,
+      })
+    } catch (error) {
+      if (
+        error instanceof GitHubError &&
+        error.status !== undefined &&
+        error.status < 500 &&
+        error.status !== 429
+      ) {
+        // An assignee GitHub refuses must not stop the item: create it unassigned and say so.
+        if (error.status === 422 && desired.assignees.length > 0)
+          return options.tracker.create({ title: desired.title, body, labels: desired.labels, assignees: [] })
+        throw error
+      }
+      lastError = error
+    }
+  }
+  throw lastError
+}
+
+function issueRecord(issue: ExistingIssue, now: string): NonNullable<WriteBack['issue']> {
+  return { number: issue.number, url: issue.url, state: issue.state, synced_at: now }
+}
+
+/** Writes the issue into the record when the record does not already say exactly that. */
+async function recordIssue(desired: DesiredIssue, issue: ExistingIssue, options: SyncOptions): Promise<void> {
+  const incident = options.incidents.find((i) => i.id === desired.incidentId)
+  const recorded = incident?.action_items?.find((a) => a.id === desired.actionId)?.issue
+  if (
+    recorded &&
+    recorded.number === issue.number &&
+    recorded.url === issue.url &&
+    recorded.state === issue.state
+  )
+    return
+  await options.writeBack?.({
+    incidentId: desired.incidentId,
+    actionId: desired.actionId,
+    issue: issueRecord(issue, options.now),
+  })
+}

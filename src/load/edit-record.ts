@@ -1,0 +1,742 @@
+/**
+ * The one module that writes changes back into hand-edited record files (issue numbers after a sync,
+ * imported timeline events), changing only the lines that hold the changed values.
+ *
+ * Approach: parse with `keepSourceTokens`, find each target node, and splice the source text at node
+ * offsets (ranges, plus CST tokens for the `:` and `-` indicators and comments); new values are
+ * written by yaml's stringifier in the file's indentation and line endings. `doc.toString()` is not
+ * used because it reflows the whole file. Then the result is parsed again and its data compared with
+ * the original data with exactly the edits applied; any difference refuses the edit.
+ *
+ * - A scalar is replaced in place in its old quoting style; a mapping is updated key by key (new keys
+ *   after its last key); a sequence that only grows gets items appended. Anything else (a type change,
+ *   keys removed) rewrites that one value; comments inside the old value go with it.
+ * - Flow collections stay flow: `{ id: AI-1, status: open }` gets `, issue: { number: 42, ... }`
+ *   before its `}`. An empty `[]` or `{}` in block context becomes a block collection when filled.
+ * - Multi-line strings become literal blocks (`|`), or double-quoted strings where a block cannot
+ *   go (flow context, text that would need `|+` or an indentation indicator, indented comment lines
+ *   right below).
+ * - Refused (EditError): files with YAML errors, anchors, aliases, tags or directives; paths whose
+ *   parent does not exist; values that are not plain data; `? key` entries without a value.
+ */
+import { readFile } from 'node:fs/promises'
+import { isDeepStrictEqual } from 'node:util'
+import writeFileAtomic from 'write-file-atomic'
+import {
+  Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Pair,
+  parseDocument,
+  Scalar,
+  visit,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml'
+import type { CST, Node as YamlNode } from 'yaml'
+import { formatPath } from '../diagnostics.js'
+import type { DataPath } from '../diagnostics.js'
+import { PostmortemError } from '../errors.js'
+import { decodeText } from './decode-text.js'
+
+/**
+ * One change to a record. `set` replaces the value at `path`, or adds the last key of `path` to an
+ * existing mapping (after its last key); `append` adds items to the sequence at `path`, creating the key
+ * when absent. Values are plain data: strings, finite numbers, booleans, null, arrays and plain objects.
+ */
+export type RecordEdit =
+  { op: 'set'; path: DataPath; value: unknown } | { op: 'append'; path: DataPath; items: readonly unknown[] }
+
+/** The edited text, and whether it differs from the input. */
+export interface EditResult {
+  text: string
+  changed: boolean
+}
+
+/** A record that cannot be edited safely; the message says why and how to fix it. */
+export class EditError extends PostmortemError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'EditError'
+  }
+}
+
+/** The file on disk is not the one the caller read: someone else edited it in between. */
+export class EditConflictError extends EditError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'EditConflictError'
+  }
+}
+
+type Plain = null | boolean | number | string | Plain[] | { [key: string]: Plain }
+type Collection = YAMLMap<unknown, unknown> | YAMLSeq<unknown>
+interface Splice {
+  start: number
+  end: number
+  text: string
+  /** Index of the edit the splice belongs to. */
+  edit?: number
+  /** The collection an insertion adds to. */
+  into?: YamlNode
+}
+/** Where a value sits: its collection, and its pair (in a mapping) or index (in a sequence). */
+interface Slot {
+  parent: Collection
+  pair?: Pair<unknown, unknown>
+  index?: number
+  node: YamlNode | null
+}
+
+/**
+ * Applies edits to the text of a record, changing only the lines that hold the edited values.
+ * Pure. Splices the source at node offsets, then re-parses the result and checks that its data equals
+ * the original data with exactly the edits applied. Throws EditError when that cannot be done safely.
+ */
+export function editRecordText(text: string, edits: readonly RecordEdit[]): EditResult {
+  const original = new Source(text)
+  const batched = planAll(original, edits, false)
+  const planned = batched ?? planAll(original, edits, true)!
+  const result = applySplices(planned.source.text, planned.splices)
+  if (result === text) return { text, changed: false }
+  verify(result, planned.expected, edits)
+  return { text: result, changed: true }
+}
+
+/**
+ * Plans all edits. Edits that touch separate places are planned against one parse (one parse for a
+ * thousand issue numbers); an edit that meets an earlier one (one path inside the other, or a splice
+ * at the same offset) is planned against the text with the earlier ones applied. Returns undefined
+ * when splices of different edits still overlap, so that the caller plans one edit at a time.
+ */
+function planAll(original: Source, edits: readonly RecordEdit[], oneByOne: boolean) {
+  let source = original
+  const expected = structuredClone(original.data)
+  let splices: Splice[] = []
+  const paths = new Set<string>()
+  const prefixes = new Set<string>()
+  const starts = new Map<number, Splice>()
+  /** Applies the planned splices and parses again; false when they overlap. */
+  const flush = () => {
+    const sorted = sortSplices(splices)
+    if (!sorted) return false
+    if (sorted.length > 0) source = new Source(applySplices(source.text, sorted))
+    splices = []
+    for (const set of [paths, prefixes, starts]) set.clear()
+    return true
+  }
+  for (const [index, edit] of edits.entries()) {
+    const plain = normalizeEdit(edit)
+    const ancestors = edit.path.map((_, i) => JSON.stringify(edit.path.slice(0, i + 1)))
+    const key = ancestors.at(-1) ?? '[]'
+    if ((oneByOne || prefixes.has(key) || ancestors.some((p) => paths.has(p))) && !flush()) return undefined
+    let planned: Splice[] | EditError
+    try {
+      planned = planEdit(source, plain)
+    } catch (error) {
+      if (!(error instanceof EditError)) throw error
+      planned = error
+    }
+    // A path an earlier edit creates exists only once that edit is applied; two insertions at one
+    // offset need the first applied to be placed right.
+    if (planned instanceof EditError || planned.some((s) => !mayShareStart(s, starts.get(s.start)))) {
+      if (splices.length === 0 && planned instanceof EditError) throw planned
+      if (!flush()) return undefined
+      planned = planEdit(source, plain)
+    }
+    for (const splice of planned) splices.push({ ...splice, edit: index })
+    for (const splice of planned) starts.set(splice.start, splice)
+    paths.add(key)
+    for (const p of ancestors) prefixes.add(p)
+    applyToData(expected, plain)
+  }
+  const sorted = sortSplices(splices)
+  return sorted && { source, splices: sorted, expected }
+}
+
+/** Splices in text order; undefined when splices of two edits overlap or start at one offset. */
+function sortSplices(splices: Splice[]): Splice[] | undefined {
+  // Note: the sort is stable, so one edit's insertions at one offset keep their planned order.
+  const sorted = [...splices].sort((a, b) => a.start - b.start || a.end - b.end)
+  for (let i = 1; i < sorted.length; i++) {
+    const [a, b] = [sorted[i - 1]!, sorted[i]!]
+    if (a.edit !== b.edit && (b.start < a.end || (b.start === a.start && !mayShareStart(a, b))))
+      return undefined
+  }
+  return sorted
+}
+
+/** Two insertions into one collection at one offset go in edit order; anything else must not meet. */
+function mayShareStart(a: Splice, b: Splice | undefined): boolean {
+  return !b || (a.into !== undefined && a.into === b.into && a.start === a.end && b.start === b.end)
+}
+
+/**
+ * Applies edits to a record file: checks that the file still holds `expected` (the bytes the caller
+ * parsed), edits its text, verifies the result, keeps a BOM and the line endings, and replaces the
+ * file atomically. Returns whether the file changed. Throws EditConflictError, leaving the file
+ * untouched, when it changed since it was read.
+ */
+export async function writeRecordEdits(
+  file: string,
+  expected: Uint8Array,
+  edits: readonly RecordEdit[],
+): Promise<boolean> {
+  const checkUnchanged = async () => {
+    let bytes: Buffer
+    try {
+      bytes = await readFile(file)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT')
+        throw new EditConflictError(`${file} was removed since it was read; nothing was written`)
+      throw new EditError(`cannot read ${file} to update it (${code})`, { cause: error })
+    }
+    if (!bytes.equals(expected))
+      throw new EditConflictError(
+        `${file} changed since it was read; it was left as it is. Run the command again to use the new version.`,
+      )
+    return bytes
+  }
+  const bytes = await checkUnchanged()
+  const decoded = decodeText(bytes)
+  if (!decoded.ok)
+    throw new EditError(`${file} is not valid UTF-8 (line ${decoded.line}); fix the encoding first`)
+  const { text, changed } = editRecordText(decoded.text, edits)
+  if (!changed) return false
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+  const output = Buffer.from(bom ? `\uFEFF${text}` : text, 'utf8')
+  // Note: an atomic rename cannot compare-and-swap; checking again right before it narrows the window.
+  await checkUnchanged()
+  await writeFileAtomic(file, output)
+  return true
+}
+
+/** One parse of the text being edited, with the layout facts that generated YAML should follow. */
+class Source {
+  readonly doc: Document.Parsed
+  readonly data: Record<string, Plain>
+  readonly eol: string
+  private layoutCache: { indent: number; indentSeq: boolean } | undefined
+
+  constructor(readonly text: string) {
+    const doc = parseDocument(text, {
+      version: '1.2',
+      schema: 'core',
+      uniqueKeys: true,
+      merge: false,
+      keepSourceTokens: true,
+      prettyErrors: false,
+    })
+    const problem = doc.errors[0] ?? doc.warnings[0]
+    if (problem)
+      throw new EditError(
+        `the record is not valid YAML (${problem.message.split('\n')[0]}); run \`postmortem validate\` and fix it first`,
+      )
+    if (doc.directives.yaml.explicit || Object.keys(doc.directives.tags).some((h) => h !== '!' && h !== '!!'))
+      throw new EditError('the record has a %YAML or %TAG directive; remove it and try again')
+    if (!isMap(doc.contents))
+      throw new EditError('the top of the record must be a mapping of `key: value` lines')
+    rejectAnchorsAndTags(doc.contents)
+    this.doc = doc
+    this.data = doc.toJS({ maxAliasCount: 0 }) as Record<string, Plain>
+    const newline = text.indexOf('\n')
+    this.eol = newline > 0 && text[newline - 1] === '\r' ? '\r\n' : '\n'
+  }
+
+  /** 0-based column of an offset. */
+  column(offset: number): number {
+    return offset - (this.text.lastIndexOf('\n', offset - 1) + 1)
+  }
+
+  /** The offset just past the line break that ends the line holding `offset`. */
+  lineEnd(offset: number): number {
+    const i = this.text.indexOf('\n', offset)
+    return i === -1 ? this.text.length : i + 1
+  }
+
+  /** The indentation step and sequence style of the file's first nested block collections. */
+  get layout(): { indent: number; indentSeq: boolean } {
+    if (this.layoutCache) return this.layoutCache
+    let indent: number | undefined
+    let seqOffset: number | undefined
+    const stack: YamlNode[] = [this.doc.contents as YamlNode]
+    while (stack.length > 0 && (indent === undefined || seqOffset === undefined)) {
+      const node = stack.pop()!
+      if (!isCollection(node) || node.flow) continue
+      for (const item of [...node.items].reverse()) {
+        if (!isPair(item)) {
+          stack.push(item as YamlNode)
+          continue
+        }
+        const [key, value] = [item.key as YamlNode, item.value as YamlNode | null]
+        if (!value || !isCollection(value) || value.flow || value.items.length === 0) continue
+        const keyColumn = this.column(key.range![0])
+        if (isMap(value)) indent ??= this.column((value.items[0]!.key as YamlNode).range![0]) - keyColumn
+        else seqOffset ??= this.column(dashOffset(value as YAMLSeq, 0)) - keyColumn
+        stack.push(value)
+      }
+    }
+    const step = indent !== undefined && indent >= 1 && indent <= 8 ? indent : 2
+    // Note: yaml writes `indentSeq: false` as sequences indented two less than the step.
+    this.layoutCache = { indent: step, indentSeq: seqOffset === undefined || seqOffset >= step }
+    return this.layoutCache
+  }
+}
+
+function rejectAnchorsAndTags(root: YamlNode): void {
+  visit(root, (_, node) => {
+    if (isAlias(node) || ((isScalar(node) || isCollection(node)) && (node.anchor || node.tag)))
+      throw new EditError(
+        'the record uses anchors, aliases or tags, which records do not allow; run `postmortem validate` and write those values out in full',
+      )
+  })
+}
+
+/** The splices that make one edit, planned against `source`. */
+function planEdit(source: Source, edit: RecordEdit): Splice[] {
+  const { path } = edit
+  const key = path.at(-1)
+  if (key === undefined) throw new EditError('an edit needs a path inside the record, got an empty path')
+  const parent = resolveCollection(source, path.slice(0, -1), path)
+  if (edit.op === 'append' && edit.items.length === 0) return []
+  if (isSeq(parent)) {
+    if (typeof key !== 'number') throw notA('a mapping', path, path.length - 1)
+    if (!Number.isInteger(key) || key < 0 || key >= parent.items.length)
+      throw missing(path, path.length - 1, `the list has ${parent.items.length} items`)
+    const slot = { parent, index: key, node: parent.items[key] as YamlNode | null }
+    return edit.op === 'set' ? replaceValue(source, slot, edit.value as Plain) : appendTo(source, slot, edit)
+  }
+  if (typeof key !== 'string') throw notA('a mapping', path, path.length - 1)
+  const pair = findPair(parent as YAMLMap, key)
+  if (!pair)
+    return insertPairs(source, parent as YAMLMap, [
+      [key, edit.op === 'set' ? (edit.value as Plain) : (edit.items as Plain[])],
+    ])
+  const slot = { parent, pair, node: pair.value as YamlNode | null }
+  return edit.op === 'set' ? replaceValue(source, slot, edit.value as Plain) : appendTo(source, slot, edit)
+}
+
+function appendTo(source: Source, slot: Slot, edit: RecordEdit & { op: 'append' }): Splice[] {
+  const { node } = slot
+  const items = edit.items as Plain[]
+  if (isScalar(node) && node.value === null) return rewriteValue(source, slot, items)
+  if (!isSeq(node)) throw notA('a list', edit.path, edit.path.length)
+  if (items.length === 0) return []
+  // An empty `[]` in block context becomes a block sequence when it gets its first items.
+  if (node.items.length === 0 && !slot.parent.flow) return rewriteValue(source, slot, items)
+  return appendItems(source, node, items)
+}
+
+function resolveCollection(source: Source, path: DataPath, full: DataPath): Collection {
+  let node = source.doc.contents as YamlNode
+  for (const [i, part] of path.entries()) {
+    let next: unknown
+    if (isMap(node) && typeof part === 'string') {
+      next = findPair(node, part)?.value
+      if (next === undefined) throw missing(full, i)
+    } else if (isSeq(node) && typeof part === 'number') {
+      next = node.items[part]
+      if (next === undefined) throw missing(full, i, `the list has ${node.items.length} items`)
+    } else throw notA(typeof part === 'number' ? 'a list' : 'a mapping', full, i)
+    node = next as YamlNode
+  }
+  if (!isMap(node) && !isSeq(node)) throw notA('a mapping or list', full, path.length)
+  return node
+}
+
+function missing(path: DataPath, at: number, detail?: string): EditError {
+  return new EditError(
+    `cannot edit \`${formatPath(path)}\`: \`${formatPath(path.slice(0, at + 1))}\` is not in the record` +
+      `${detail ? ` (${detail})` : ''}; check the path, or add the missing part to the record by hand`,
+  )
+}
+
+function notA(kind: string, path: DataPath, at: number): EditError {
+  const where = at === 0 ? 'the top of the record' : `\`${formatPath(path.slice(0, at))}\``
+  return new EditError(
+    `cannot edit \`${formatPath(path)}\`: ${where} is not ${kind}; fix the record's shape (\`postmortem validate\`)`,
+  )
+}
+
+/** Replaces a value, changing as little text as possible: scalars in place, mappings key by key. */
+function replaceValue(source: Source, slot: Slot, value: Plain): Splice[] {
+  const { node } = slot
+  if (node && isDeepStrictEqual(node.toJS(source.doc), value)) return []
+  if (isScalar(node) && !isObject(value) && !Array.isArray(value)) {
+    const splice = replaceScalar(source, node, value, slot.parent.flow === true)
+    if (splice) return [splice]
+  }
+  if (isMap(node) && isObject(value) && node.items.length > 0) {
+    const keys = new Set(Object.keys(value))
+    // Note: removing keys is rare (an `issue` always has the same ones); rewrite the value then.
+    if (node.items.every((p) => isScalar(p.key) && keys.has(String(p.key.value)))) {
+      const splices: Splice[] = []
+      const added: Array<[string, Plain]> = []
+      for (const [key, v] of Object.entries(value)) {
+        const pair = findPair(node, key)
+        if (pair)
+          splices.push(...replaceValue(source, { parent: node, pair, node: pair.value as YamlNode }, v))
+        else added.push([key, v])
+      }
+      return added.length > 0 ? [...splices, ...insertPairs(source, node, added)] : splices
+    }
+  }
+  if (isSeq(node) && Array.isArray(value) && node.items.length > 0) {
+    const old = node.toJS(source.doc) as Plain[]
+    if (value.length > old.length && isDeepStrictEqual(value.slice(0, old.length), old))
+      return appendItems(source, node, value.slice(old.length))
+    if (value.length === old.length)
+      return value.flatMap((v, index) =>
+        replaceValue(source, { parent: node, index, node: node.items[index] as YamlNode }, v),
+      )
+  }
+  return rewriteValue(source, slot, value)
+}
+
+/** A one-line scalar replaced by a one-line scalar in the same quoting style, or undefined. */
+function replaceScalar(source: Source, node: Scalar, value: Plain, inFlow: boolean): Splice | undefined {
+  const [start, end] = node.range!
+  const flowStyle = node.type === 'PLAIN' || node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE'
+  if (!flowStyle || start === end || source.text.slice(start, end).includes('\n')) return undefined
+  // Multi-line text reads best as a literal block, which a general rewrite produces.
+  if (!inFlow && typeof value === 'string' && value.includes('\n')) return undefined
+  const text = inFlow
+    ? flowText(source, value, true, node.type)
+    : valueText(source, value, 0, false, node.type).slice(1)
+  return text.includes('\n') ? undefined : { start, end, text }
+}
+
+/** Replaces a whole value with newly generated YAML, keeping the comments around it. */
+function rewriteValue(source: Source, slot: Slot, value: Plain): Splice[] {
+  const { node, parent } = slot
+  const old = isScalar(node) ? node : undefined
+  const hint =
+    old && typeof value === 'string'
+      ? value.includes('\n') && old.type !== 'BLOCK_FOLDED'
+        ? 'BLOCK_LITERAL'
+        : old.type
+      : undefined
+  // The old value when it has text (`key:` alone holds an empty null scalar).
+  const written = node && node.range![0] < node.range![1] ? node : undefined
+  if (parent.flow) {
+    const padding = source.text[parent.range![0] + 1] === ' '
+    const text = flowText(source, value, padding, hint)
+    if (written) return [{ start: written.range![0], end: written.range![1], text }]
+    const at = node ? node.range![0] : (slot.pair!.key as YamlNode).range![1]
+    return [{ start: at, end: at, text: node ? ` ${text}` : `: ${text}` }]
+  }
+  // Block context: replace from just after `key:` (or `-`) to the end of the old value.
+  const tokens = isMap(parent)
+    ? (slot.pair!.srcToken?.sep ?? [])
+    : ((parent.srcToken as CST.BlockSequence).items[slot.index!]?.start ?? [])
+  const indicator = tokens.find((t) => t.type === (isMap(parent) ? 'map-value-ind' : 'seq-item-ind'))
+  if (!indicator)
+    throw new EditError(
+      `cannot edit a value written with an explicit \`? key\`; write it as \`key: value\` and try again`,
+    )
+  const column = source.column(isMap(parent) ? (slot.pair!.key as YamlNode).range![0] : indicator.offset)
+  let start = indicator.offset + 1
+  let end = written ? valueEnd(source, written) : start
+  const noBlocks = commentsFollow(source, source.lineEnd(end), column)
+  let text = (isMap(parent) ? valueText : itemText)(source, value, column, noBlocks, hint)
+  const after = tokens.slice(tokens.indexOf(indicator) + 1)
+  const comment = after.filter((t) => t.type === 'comment').at(-1)
+  const ownLine = comment && after.some((t) => t.type === 'newline' && t.offset < comment.offset)
+  let note: string | undefined
+  if (comment && ownLine) {
+    // Notes on their own lines between `key:` and the value stay; the value starts below them.
+    start = comment.offset + comment.source.length
+    const childColumn = column + (isMap(parent) ? source.layout.indent : 2)
+    if (!text.startsWith('\n')) text = `\n${' '.repeat(childColumn)}${text.slice(1)}`
+  } else if (comment) {
+    // `key: # note`: the note stays on the key's line, after the new value's first line.
+    note = comment.source
+    end = Math.max(end, comment.offset + comment.source.length)
+  }
+  const trailing = /^([ \t]+)(#[^\r\n]*)/.exec(source.text.slice(end, source.lineEnd(end)))
+  if (trailing && (ownLine ? text.slice(1) : text).includes('\n')) {
+    // `key: value # note` with a new value that spans lines: the note must not end up inside a
+    // block scalar's last line, so it moves to the key's line, or else to a line of its own.
+    if (note === undefined && !ownLine) {
+      note = trailing[2]
+      end += trailing[0].length
+    } else {
+      end += trailing[1]!.length
+      text += `\n${' '.repeat(column)}`
+    }
+  }
+  if (note) {
+    const firstBreak = text.includes('\n') ? text.indexOf('\n') : text.length
+    text = `${text.slice(0, firstBreak)} ${note}${text.slice(firstBreak)}`
+  }
+  return [{ start, end, text: withEol(source, text) }]
+}
+
+/** Adds pairs after the last key of a mapping, indented like its keys. */
+function insertPairs(source: Source, map: YAMLMap, pairs: Array<[string, Plain]>): Splice[] {
+  if (map.flow) {
+    const padding = map.items.length === 0 || source.text[map.range![0] + 1] === ' '
+    const wrapper = new YAMLMap()
+    wrapper.flow = true
+    for (const [key, value] of pairs)
+      wrapper.items.push(new Pair(plainNode(key, true), plainNode(value, true)))
+    const text = flowText(source, wrapper, padding)
+    const last = map.items.at(-1)
+    if (!last)
+      return [{ start: map.range![0], end: map.range![1], text: padding ? `{ ${text} }` : `{${text}}` }]
+    const at = valueEnd(source, (last.value ?? last.key) as YamlNode)
+    return [{ start: at, end: at, text: `, ${text}`, into: map }]
+  }
+  const column = source.column((map.items[0]!.key as YamlNode).range![0])
+  const at = insertionPoint(source, map)
+  const noBlocks = commentsFollow(source, at, column)
+  const wrapper = new YAMLMap()
+  for (const [key, value] of pairs)
+    wrapper.items.push(new Pair(plainNode(key, true), plainNode(value, noBlocks)))
+  return [{ ...insertLines(source, at, indentLines(render(source, wrapper), column)), into: map }]
+}
+
+/** Adds items after the last item of a sequence. */
+function appendItems(source: Source, seq: YAMLSeq, items: Plain[]): Splice[] {
+  if (items.length === 0) return []
+  const wrapper = new YAMLSeq()
+  const add = (noBlocks: boolean) => items.forEach((item) => wrapper.items.push(plainNode(item, noBlocks)))
+  if (seq.flow) {
+    wrapper.flow = true
+    add(true)
+    const padding = seq.items.length === 0 || source.text[seq.range![0] + 1] === ' '
+    const text = flowText(source, wrapper, padding)
+    const last = seq.items.at(-1) as YamlNode | undefined
+    if (!last)
+      return [{ start: seq.range![0], end: seq.range![1], text: padding ? `[ ${text} ]` : `[${text}]` }]
+    const at = valueEnd(source, last)
+    return [{ start: at, end: at, text: `, ${text}`, into: seq }]
+  }
+  const column = source.column(dashOffset(seq, 0))
+  const at = insertionPoint(source, seq)
+  add(commentsFollow(source, at, column))
+  return [{ ...insertLines(source, at, indentLines(render(source, wrapper), column)), into: seq }]
+}
+
+/**
+ * Whether comment lines indented deeper than `column` follow from line start `at` (up to the next
+ * content line). A block scalar written just before them would swallow them as its text.
+ */
+function commentsFollow(source: Source, at: number, column: number): boolean {
+  while (at < source.text.length) {
+    const next = source.lineEnd(at)
+    const line = /^([ \t]*)(#|\r?\n?$)/.exec(source.text.slice(at, next))
+    if (!line) return false
+    if (line[2] === '#' && line[1]!.length > column) return true
+    at = next
+  }
+  return false
+}
+
+/** An insertion of whole lines at a line start; at the end of a file without a final newline, too. */
+function insertLines(source: Source, at: number, lines: string): Splice {
+  let text = withEol(source, lines)
+  if (at === source.text.length && at > 0 && !source.text.endsWith('\n'))
+    text = source.eol + text.slice(0, -source.eol.length)
+  return { start: at, end: at, text }
+}
+
+/** The last scalar or flow collection inside a node: where its text ends. */
+function lastLeaf(node: YamlNode): YamlNode {
+  let leaf = node
+  while (isCollection(leaf) && !leaf.flow && leaf.items.length > 0) {
+    const last = leaf.items.at(-1)
+    leaf = (isPair(last) ? (last.value ?? last.key) : last) as YamlNode
+  }
+  return leaf
+}
+
+const isBlockScalar = (node: YamlNode) =>
+  isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')
+
+/** The offset where a value's own text ends (before trailing comments and the final line break). */
+function valueEnd(source: Source, node: YamlNode): number {
+  const leaf = lastLeaf(node)
+  let end = leaf.range![1]
+  if (isBlockScalar(leaf)) while (end > leaf.range![0] && /[\r\n]/.test(source.text[end - 1]!)) end--
+  return end
+}
+
+/** The start of the line after a block collection's last line: where new keys or items go. */
+function insertionPoint(source: Source, collection: Collection): number {
+  const leaf = lastLeaf(collection)
+  // A block scalar's range already ends past its line break (and its kept trailing lines).
+  return isBlockScalar(leaf) ? leaf.range![1] : source.lineEnd(leaf.range![1])
+}
+
+function dashOffset(seq: YAMLSeq, index: number): number {
+  const token = (seq.srcToken as CST.BlockSequence | undefined)?.items[index]?.start.find(
+    (t) => t.type === 'seq-item-ind',
+  )
+  if (!token) throw new EditError('cannot find the `-` of a list item; is the record valid YAML?')
+  return token.offset
+}
+
+function findPair(map: YAMLMap, key: string): Pair<unknown, unknown> | undefined {
+  return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key)
+}
+
+/** A node for plain data, with the string styles of `stringStyle`. */
+function plainNode(value: Plain | YamlNode, noBlocks: boolean, hint?: Scalar.Type): YamlNode {
+  const node = new Document(null).createNode(value) as YamlNode
+  visit(node, {
+    Scalar(_, scalar) {
+      if (typeof scalar.value === 'string')
+        scalar.type = stringStyle(scalar.value, noBlocks, scalar === node ? hint : undefined)
+    },
+  })
+  return node
+}
+
+/**
+ * How a string is written: multi-line text as a literal block, or double-quoted where blocks cannot
+ * go (flow context; before indented comment lines); otherwise as the hint (the old value's style) says.
+ * Note: never a keep-chomping block (`|+`): the blank lines after it in the file would become part of it.
+ */
+function stringStyle(value: string, noBlocks: boolean, hint?: Scalar.Type): Scalar.Type | undefined {
+  // Note: yaml writes a U+FEFF at the start of a plain key as is, and then reads it as a byte order
+  // mark; and its block scalars get a wrong indentation indicator (`|2`) unless the indent step is 2.
+  if (value.includes('\uFEFF') || /^[ \n]* /.test(value)) return 'QUOTE_DOUBLE'
+  const block = hint === 'BLOCK_LITERAL' || hint === 'BLOCK_FOLDED'
+  const multiline = value.includes('\n')
+  if (noBlocks) return multiline ? 'QUOTE_DOUBLE' : block ? undefined : hint
+  if (!multiline && !block) return hint
+  const trailing = /[\n\t ]*$/.exec(value)![0]
+  const keep = trailing === value || trailing.indexOf('\n') < trailing.length - 1
+  return keep && trailing.includes('\n') ? 'QUOTE_DOUBLE' : block ? hint : 'BLOCK_LITERAL'
+}
+
+function render(source: Source, node: YamlNode, padding = true): string {
+  const doc = new Document(null)
+  doc.contents = node
+  return doc.toString({ ...source.layout, lineWidth: 0, flowCollectionPadding: padding })
+}
+
+/** Flow-context text of a value (or of a flow wrapper's items), on one line. */
+function flowText(source: Source, value: Plain | YamlNode, padding: boolean, hint?: Scalar.Type): string {
+  let node = value as YamlNode
+  if (!isCollection(value) || !value.flow) {
+    node = new YAMLSeq()
+    ;(node as YAMLSeq).flow = true
+    ;(node as YAMLSeq).items.push(plainNode(value as Plain, true, hint))
+  }
+  // Note: only ASCII spaces are padding; String#trim would also take U+2028 or U+FEFF from a value.
+  return render(source, node, padding)
+    .slice(1, -2)
+    .replace(/^ +| +$/g, '')
+}
+
+/** The text after `key:` for a value whose key is at `column`, without the final line break. */
+function valueText(source: Source, value: Plain, column: number, noBlocks: boolean, hint?: Scalar.Type) {
+  const map = new YAMLMap()
+  map.items.push(new Pair(new Scalar('k'), plainNode(value, noBlocks, hint)))
+  return indentLines(render(source, map), column).slice(column + 2, -1)
+}
+
+/** The text after `-` for a sequence item whose dash is at `column`, without the final line break. */
+function itemText(source: Source, value: Plain, column: number, noBlocks: boolean, hint?: Scalar.Type) {
+  const seq = new YAMLSeq()
+  seq.items.push(plainNode(value, noBlocks, hint))
+  return indentLines(render(source, seq), column).slice(column + 1, -1)
+}
+
+function indentLines(text: string, column: number): string {
+  // Note: not a /^/m regex, which would also match after U+2028 and U+2029 inside strings.
+  const pad = ' '.repeat(column)
+  return column === 0
+    ? text
+    : text
+        .split('\n')
+        .map((line) => (line ? pad + line : line))
+        .join('\n')
+}
+
+function withEol(source: Source, text: string): string {
+  return source.eol === '\n' ? text : text.replace(/\n/g, source.eol)
+}
+
+/** Applies splices sorted by offset that do not overlap. */
+function applySplices(text: string, splices: readonly Splice[]): string {
+  if (splices.length === 0) return text
+  const parts: string[] = []
+  let at = 0
+  for (const splice of splices) {
+    if (splice.start < at) throw new Error('bug: overlapping record edits')
+    parts.push(text.slice(at, splice.start), splice.text)
+    at = splice.end
+  }
+  parts.push(text.slice(at))
+  return parts.join('')
+}
+
+/** Re-parses the edited text and checks its data is the original data with the edits applied. */
+function verify(text: string, expected: Record<string, Plain>, edits: readonly RecordEdit[]): void {
+  const paths = edits.map((e) => `\`${formatPath(e.path)}\``).join(', ')
+  let data: unknown
+  try {
+    data = new Source(text).data
+  } catch (error) {
+    throw new EditError(`editing ${paths} would make the record invalid YAML; nothing was written`, {
+      cause: error,
+    })
+  }
+  if (!isDeepStrictEqual(data, expected))
+    throw new EditError(
+      `editing ${paths} would change more than those values (verification failed); nothing was written — edit the record by hand`,
+    )
+}
+
+/** The edits' values as plain data; anything else (Dates, undefined, NaN, cycles) is refused. */
+function normalizeEdit(edit: RecordEdit): RecordEdit {
+  if (edit.op === 'set') return { ...edit, value: toPlain(edit.value, edit.path, 0) }
+  if (!Array.isArray(edit.items)) throw new EditError(`append to \`${formatPath(edit.path)}\` needs an array`)
+  return { ...edit, items: edit.items.map((item) => toPlain(item, edit.path, 0)) }
+}
+
+function toPlain(value: unknown, path: DataPath, depth: number): Plain {
+  if (depth > 64)
+    throw new EditError(`the value for \`${formatPath(path)}\` nests too deeply (or is circular)`)
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value
+  if (typeof value === 'number' && Number.isFinite(value)) return value === 0 ? 0 : value
+  if (Array.isArray(value)) return value.map((v) => toPlain(v, path, depth + 1))
+  if (isObject(value))
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toPlain(v, path, depth + 1)]),
+    )
+  throw new EditError(
+    `cannot write ${String(value)} (${typeof value}) to \`${formatPath(path)}\`: use strings, finite numbers, booleans, null, arrays or plain objects`,
+  )
+}
+
+function isObject(value: unknown): value is Record<string, Plain> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+/** The expected data: what the edit does to plain data. */
+function applyToData(data: Record<string, Plain>, edit: RecordEdit): void {
+  let target = data as Plain
+  for (const part of edit.path.slice(0, -1)) target = (target as Record<string, Plain>)[part]!
+  const key = edit.path.at(-1)!
+  const current = Object.hasOwn(target as object, key) ? (target as Record<string, Plain>)[key] : undefined
+  if (edit.op === 'append' && edit.items.length === 0) return
+  const value =
+    edit.op === 'set'
+      ? structuredClone(edit.value as Plain)
+      : [...(Array.isArray(current) ? current : []), ...structuredClone(edit.items as Plain[])]
+  // Note: defineProperty, so a `__proto__` key is data, as yaml's toJS makes it.
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
