@@ -276,3 +276,29 @@ describe('issues sync at scale and under primary rate limits', () => {
     expectOneIssuePerItem()
   })
 })
+
+describe('issues sync hints and refusals', () => {
+  it('finds an issue whose label was removed by its recorded number, checked by its marker', async () => {
+    expect((await sync()).code).toBe(0)
+    const issue = server.issues(repo).find((i) => i.title.includes('Active-active'))!
+    const unlabelled = await fetch(`${server.baseUrl}/repos/${repo}/issues/${issue.number}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ labels: [] }),
+    })
+    expect(unlabelled.status).toBe(200)
+    server.resetRecording()
+    const again = await sync()
+    expect(again.code).toBe(0)
+    expectOneIssuePerItem()
+    // The label comes back; nothing is created.
+    expect(server.writes({ method: 'POST', path: /\/issues$/ })).toBe(0)
+    expect(server.issues(repo).find((i) => i.number === issue.number)!.labels).toContain('postmortem')
+  })
+
+  it('reports an owner GitHub will not assign, and still creates the issue', async () => {
+    const result = await sync()
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain('created unassigned: GitHub refused @tnakamura as assignee')
+  })
+})

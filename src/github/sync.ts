@@ -68,7 +68,7 @@ export async function syncIssues(options: SyncOptions): Promise<SyncResult> {
 
   for (const step of plan.steps) {
     try {
-      const issue = await apply(step, options)
+      const { issue, note } = await apply(step, options)
       if (issue) await recordIssue(step.desired, issue, options)
       if (step.kind === 'pull')
         await options.writeBack?.({
@@ -80,7 +80,7 @@ export async function syncIssues(options: SyncOptions): Promise<SyncResult> {
           }),
           issue: issueRecord(step.issue, options.now),
         })
-      if (step.kind !== 'unchanged' && step.kind !== 'skip') options.onStep?.(step, 'done')
+      if (step.kind !== 'unchanged' && step.kind !== 'skip') options.onStep?.(step, 'done', note)
     } catch (error) {
       // A bad token or a missing permission fails every step alike: stop at the first.
       if (error instanceof GitHubError && (error.status === 401 || error.status === 403)) throw error
@@ -116,7 +116,10 @@ async function addRecordedIssues(
   }
 }
 
-async function apply(step: PlanStep, options: SyncOptions): Promise<ExistingIssue | undefined> {
+async function apply(
+  step: PlanStep,
+  options: SyncOptions,
+): Promise<{ issue?: ExistingIssue; note?: string }> {
   const { tracker } = options
   switch (step.kind) {
     case 'create':
@@ -124,16 +127,20 @@ async function apply(step: PlanStep, options: SyncOptions): Promise<ExistingIssu
     case 'update':
     case 'close':
     case 'reopen':
-      return tracker.update(step.issue.number, step.patch)
+      return { issue: await tracker.update(step.issue.number, step.patch) }
     case 'unchanged':
-      return step.issue
+      return { issue: step.issue }
     default:
-      return undefined
+      return {}
   }
 }
 
 /** Creates an issue exactly once: after any failure, re-list and look for the marker before retrying. */
-async function createOnce(desired: DesiredIssue, body: string, options: SyncOptions): Promise<ExistingIssue> {
+async function createOnce(
+  desired: DesiredIssue,
+  body: string,
+  options: SyncOptions,
+): Promise<{ issue: ExistingIssue; note?: string }> {
   const attempts = options.createAttempts ?? 3
   let lastError: unknown
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -142,16 +149,17 @@ async function createOnce(desired: DesiredIssue, body: string, options: SyncOpti
         const read = readBody(i.body)
         return read.kind === 'block' && read.key === desired.key
       })
-      if (found) return found
+      if (found) return { issue: found }
       await new Promise((wait) => setTimeout(wait, 200 * 2 ** (attempt - 2)))
     }
     try {
-      return await options.tracker.create({
+      const issue = await options.tracker.create({
         title: desired.title,
         body,
         labels: desired.labels,
         assignees: desired.assignees,
       })
+      return { issue }
     } catch (error) {
       if (
         error instanceof GitHubError &&
@@ -161,7 +169,15 @@ async function createOnce(desired: DesiredIssue, body: string, options: SyncOpti
       ) {
         // An assignee GitHub refuses must not stop the item: create it unassigned and say so.
         if (error.status === 422 && desired.assignees.length > 0)
-          return options.tracker.create({ title: desired.title, body, labels: desired.labels, assignees: [] })
+          return {
+            issue: await options.tracker.create({
+              title: desired.title,
+              body,
+              labels: desired.labels,
+              assignees: [],
+            }),
+            note: `created unassigned: GitHub refused ${desired.assignees.map((a) => `@${a}`).join(', ')} as assignee`,
+          }
         throw error
       }
       lastError = error
