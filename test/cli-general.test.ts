@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { repoRoot, runCli, stackLines } from './helpers/run-cli.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { makeTempDir, removeTempDirs, repoRoot, runCli, stackLines } from './helpers/run-cli.js'
 
 const commands = ['validate', 'new', 'schema']
 
@@ -78,5 +78,34 @@ describe('the command line', () => {
     const result = await runCli(['schema', 'config', '--debug'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toHaveProperty('$schema')
+  })
+})
+
+describe('the installed command (bin/postmortem.js)', () => {
+  afterAll(removeTempDirs)
+
+  it('stops quietly when the reader closes the pipe early', async () => {
+    const { spawn } = await import('node:child_process')
+    // Far more output than a pipe buffers (64 KiB): 400 records with several problems each.
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 400; i++) files[`incidents/r-${i}.yaml`] = `id: r-${i}\ntitle: Broken\n`
+    const cwd = await makeTempDir(files)
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin/postmortem.js'), 'validate', '--format', 'json'],
+      {
+        cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    // Like `| head -c 1`: read one chunk, then close our end.
+    child.stdout.once('data', () => child.stdout.destroy())
+    const code = await new Promise<number | null>((done) => child.on('close', done))
+    expect(stderr).not.toMatch(/\n\s+at /)
+    expect(stderr).not.toContain('EPIPE')
+    // 1 when the work had finished (these records are invalid), 0 when the reader left first.
+    expect([0, 1]).toContain(code)
   })
 })
