@@ -367,3 +367,43 @@ export function gridLines(axis: ValueAxis, y: (v: number) => number, left: numbe
     ]),
   )
 }
+
+/** What a local-time axis needs of a chart's frame. */
+export interface TimeAxisFrame {
+  left: number
+  right: number
+  width: number
+  crossesMidnight: boolean
+  x: (at: Instant) => number
+  /** An instant formatted as local time of the chart's zone (date-fns patterns). */
+  local: (at: Instant, pattern: string) => string
+}
+
+/**
+ * A time axis at height `y` in the chart's zone: the line, a tick and `HH:mm` label per tick, and the
+ * date under the first tick of each day when the span crosses midnight. Labels at the edges are
+ * anchored so they stay inside the chart.
+ */
+export function localTimeAxis(
+  ticks: readonly Instant[],
+  y: number,
+  frame: TimeAxisFrame,
+  className = 'pm-axis',
+): Markup {
+  let previousDay = ''
+  return el('g', { class: className }, [
+    el('line', { class: 'pm-axis-line', x1: frame.left, x2: frame.right, y1: y, y2: y }),
+    ticks.map((at) => {
+      const tx = frame.x(at)
+      const day = frame.local(at, 'd MMM')
+      const showDay = frame.crossesMidnight && day !== previousDay
+      previousDay = day
+      const anchor = tx - 20 < 2 ? 'start' : tx + 20 > frame.width - 2 ? 'end' : 'middle'
+      return [
+        el('line', { class: 'pm-tick', x1: tx, x2: tx, y1: y, y2: y + 4 }),
+        el('text', { x: tx, y: y + 17, 'text-anchor': anchor }, frame.local(at, 'HH:mm')),
+        showDay && el('text', { x: tx, y: y + 31, 'text-anchor': anchor, class: 'pm-muted' }, day),
+      ]
+    }),
+  ])
+}

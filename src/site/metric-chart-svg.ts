@@ -11,11 +11,12 @@ import {
   chartSvg,
   chartWidth,
   crossesMidnight,
-  drawable,
   drawLegend,
+  drawable,
   formatValue,
   gridLines,
   halo,
+  localTimeAxis,
   localTimeTicks,
   margin,
   noData,
@@ -309,28 +310,7 @@ function xAxis(frame: Frame, zone: string): Markup {
     zone,
     Math.max(2, Math.round((frame.right - frame.left) / 90)),
   )
-  let previousDay = ''
-  return el('g', { class: 'pm-axis pm-axis-x' }, [
-    el('line', {
-      class: 'pm-axis-line',
-      x1: frame.left,
-      x2: frame.right,
-      y1: frame.bottom,
-      y2: frame.bottom,
-    }),
-    ticks.map((at) => {
-      const tx = frame.x(at)
-      const day = frame.local(at, 'd MMM')
-      const showDay = frame.crossesMidnight && day !== previousDay
-      previousDay = day
-      const anchor = tx - 20 < 2 ? 'start' : tx + 20 > frame.width - 2 ? 'end' : 'middle'
-      return [
-        el('line', { class: 'pm-tick', x1: tx, x2: tx, y1: frame.bottom, y2: frame.bottom + 4 }),
-        el('text', { x: tx, y: frame.bottom + 17, 'text-anchor': anchor }, frame.local(at, 'HH:mm')),
-        showDay && el('text', { x: tx, y: frame.bottom + 31, 'text-anchor': anchor, class: 'pm-muted' }, day),
-      ]
-    }),
-  ])
+  return localTimeAxis(ticks, frame.bottom, frame, 'pm-axis pm-axis-x')
 }
 
 /** The area under the series, its line, and a dot per sample when samples are far enough apart. */

@@ -11,7 +11,7 @@ import { eventKinds } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
 import type { Child, Markup } from './svg.js'
 import { el, raw, safeHttpUrl } from './svg.js'
-import { idPrefix, localTimeTicks, wallClock } from './chart-style.js'
+import { idPrefix, localTimeAxis, localTimeTicks, wallClock } from './chart-style.js'
 import { markerPath, textWidth, timelineCss, truncate, wrap } from './timeline-style.js'
 
 export { timelineCss } from './timeline-style.js'
@@ -114,7 +114,7 @@ export function timelineSvg(incident: Incident, options: TimelineSvgOptions = {}
       el('g', { class: 'pm-grid-lines' }, guides),
       el('g', { class: 'pm-bands' }, drawBands(placed, bandTop, frame)),
       el('g', { class: 'pm-stems' }, marks.stems),
-      drawAxis(ticks, axisY, frame),
+      localTimeAxis(ticks, axisY, frame),
       el('g', { class: 'pm-legend' }, legend.items),
       el('g', { class: 'pm-events' }, marks.markers),
     ],
@@ -318,26 +318,6 @@ function detailsLine(event: TimelineEvent, frame: Frame): Markup {
       { x: frame.left + 4, y: 18 },
       truncate(event.actor ? `${text} — ${event.actor}` : text, width - 8),
     ),
-  ])
-}
-
-/** The axis in the incident's zone; across midnight, the date under the first tick of each day. */
-function drawAxis(ticks: readonly Instant[], axisY: number, frame: Frame): Markup {
-  let previousDay = ''
-  return el('g', { class: 'pm-axis' }, [
-    el('line', { class: 'pm-axis-line', x1: frame.left, x2: frame.right, y1: axisY, y2: axisY }),
-    ticks.map((at) => {
-      const tx = frame.x(at)
-      const day = frame.local(at, 'd MMM')
-      const showDay = frame.crossesMidnight && day !== previousDay
-      previousDay = day
-      const anchor = tx - 20 < 2 ? 'start' : tx + 20 > frame.width - 2 ? 'end' : 'middle'
-      return [
-        vertical('pm-tick', tx, axisY, axisY + 4),
-        el('text', { x: tx, y: axisY + 17, 'text-anchor': anchor }, frame.local(at, 'HH:mm')),
-        showDay && el('text', { x: tx, y: axisY + 31, 'text-anchor': anchor, class: 'pm-muted' }, day),
-      ]
-    }),
   ])
 }
 
