@@ -11,6 +11,8 @@
  * - A scalar is replaced in place in its old quoting style; a mapping is updated key by key (new keys
  *   after its last key); a sequence that only grows gets items appended. Anything else (a type change,
  *   keys removed) rewrites that one value; comments inside the old value go with it.
+ * - Items inserted into the middle of a block sequence go on new lines just above the item they precede
+ *   (above the comment lines that lead into that item, which stay with it).
  * - Flow collections stay flow: `{ id: AI-1, status: open }` gets `, issue: { number: 42, ... }`
  *   before its `}`. An empty `[]` or `{}` in block context becomes a block collection when filled.
  * - Multi-line strings become literal blocks (`|`), or double-quoted strings where a block cannot
@@ -46,10 +48,14 @@ import { decodeText } from './decode-text.js'
 /**
  * One change to a record. `set` replaces the value at `path`, or adds the last key of `path` to an
  * existing mapping (after its last key); `append` adds items to the sequence at `path`, creating the key
- * when absent. Values are plain data: strings, finite numbers, booleans, null, arrays and plain objects.
+ * when absent; `insert` adds items to an existing sequence before the item at `path` (its last part is
+ * an index; the sequence's length appends). Edits apply in order: an index counts the items that earlier
+ * edits inserted. Values are plain data: strings, finite numbers, booleans, null, arrays and plain objects.
  */
 export type RecordEdit =
-  { op: 'set'; path: DataPath; value: unknown } | { op: 'append'; path: DataPath; items: readonly unknown[] }
+  | { op: 'set'; path: DataPath; value: unknown }
+  | { op: 'append'; path: DataPath; items: readonly unknown[] }
+  | { op: 'insert'; path: DataPath; items: readonly unknown[] }
 
 /** The edited text, and whether it differs from the input. */
 export interface EditResult {
@@ -131,7 +137,10 @@ function planAll(original: Source, edits: readonly RecordEdit[], oneByOne: boole
   }
   for (const [index, edit] of edits.entries()) {
     const plain = normalizeEdit(edit)
-    const ancestors = edit.path.map((_, i) => JSON.stringify(edit.path.slice(0, i + 1)))
+    // An insertion shifts the items after it: it claims the whole sequence, so that a later edit of
+    // the sequence (or of an item in it) is planned against the text with the insertion applied.
+    const target = edit.op === 'insert' ? edit.path.slice(0, -1) : edit.path
+    const ancestors = target.map((_, i) => JSON.stringify(target.slice(0, i + 1)))
     const key = ancestors.at(-1) ?? '[]'
     if ((oneByOne || prefixes.has(key) || ancestors.some((p) => paths.has(p))) && !flush()) return undefined
     let planned: Splice[] | EditError
@@ -253,6 +262,11 @@ class Source {
     return offset - (this.text.lastIndexOf('\n', offset - 1) + 1)
   }
 
+  /** The offset where the line holding `offset` starts. */
+  lineStart(offset: number): number {
+    return this.text.lastIndexOf('\n', offset - 1) + 1
+  }
+
   /** The offset just past the line break that ends the line holding `offset`. */
   lineEnd(offset: number): number {
     const i = this.text.indexOf('\n', offset)
@@ -303,7 +317,8 @@ function planEdit(source: Source, edit: RecordEdit): Splice[] {
   const key = path.at(-1)
   if (key === undefined) throw new EditError('an edit needs a path inside the record, got an empty path')
   const parent = resolveCollection(source, path.slice(0, -1), path)
-  if (edit.op === 'append' && edit.items.length === 0) return []
+  if (edit.op !== 'set' && edit.items.length === 0) return []
+  if (edit.op === 'insert') return insertInto(source, parent, edit)
   if (isSeq(parent)) {
     if (typeof key !== 'number') throw notA('a mapping', path, path.length - 1)
     if (!Number.isInteger(key) || key < 0 || key >= parent.items.length)
@@ -319,6 +334,44 @@ function planEdit(source: Source, edit: RecordEdit): Splice[] {
     ])
   const slot = { parent, pair, node: pair.value as YamlNode | null }
   return edit.op === 'set' ? replaceValue(source, slot, edit.value as Plain) : appendTo(source, slot, edit)
+}
+
+/** Inserts items into a sequence before the item at the last index of the edit's path. */
+function insertInto(source: Source, parent: Collection, edit: RecordEdit & { op: 'insert' }): Splice[] {
+  const { path } = edit
+  const index = path.at(-1)
+  if (!isSeq(parent)) throw notA('a list', path, path.length - 1)
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > parent.items.length)
+    throw missing(path, path.length - 1, `the list has ${parent.items.length} items`)
+  const items = edit.items as Plain[]
+  if (index === parent.items.length) {
+    // At the end: the same as appending (an empty `[]` in block context becomes a block sequence).
+    const holder = resolveCollection(source, path.slice(0, -2), path)
+    if (parent.items.length === 0 && !holder.flow) {
+      const key = path.at(-2)!
+      const slot = isMap(holder)
+        ? { parent: holder, pair: findPair(holder, String(key))!, node: parent as YamlNode }
+        : { parent: holder, index: key as number, node: parent as YamlNode }
+      return rewriteValue(source, slot, items)
+    }
+    return appendItems(source, parent, items)
+  }
+  const wrapper = new YAMLSeq()
+  if (parent.flow) {
+    wrapper.flow = true
+    items.forEach((item) => wrapper.items.push(plainNode(item, true)))
+    const padding = source.text[parent.range![0] + 1] === ' '
+    const at = (parent.items[index] as YamlNode).range![0]
+    return [{ start: at, end: at, text: `${flowText(source, wrapper, padding)}, `, into: parent }]
+  }
+  const dash = dashOffset(parent, index)
+  const column = source.column(dash)
+  // Comment lines that lead into the item stay with it: the new items go above them.
+  const start = (parent.srcToken as CST.BlockSequence).items[index]!.start
+  const lead = start.find((t) => t.type === 'comment' && source.column(t.offset) === column)
+  const at = source.lineStart(lead && lead.offset < dash ? lead.offset : dash)
+  items.forEach((item) => wrapper.items.push(plainNode(item, commentsFollow(source, at, column))))
+  return [{ ...insertLines(source, at, indentLines(render(source, wrapper), column)), into: parent }]
 }
 
 function appendTo(source: Source, slot: Slot, edit: RecordEdit & { op: 'append' }): Splice[] {
@@ -699,7 +752,8 @@ function verify(text: string, expected: Record<string, Plain>, edits: readonly R
 /** The edits' values as plain data; anything else (Dates, undefined, NaN, cycles) is refused. */
 function normalizeEdit(edit: RecordEdit): RecordEdit {
   if (edit.op === 'set') return { ...edit, value: toPlain(edit.value, edit.path, 0) }
-  if (!Array.isArray(edit.items)) throw new EditError(`append to \`${formatPath(edit.path)}\` needs an array`)
+  if (!Array.isArray(edit.items))
+    throw new EditError(`${edit.op} at \`${formatPath(edit.path)}\` needs an array of items`)
   return { ...edit, items: edit.items.map((item) => toPlain(item, edit.path, 0)) }
 }
 
@@ -731,6 +785,10 @@ function applyToData(data: Record<string, Plain>, edit: RecordEdit): void {
   let target = data as Plain
   for (const part of edit.path.slice(0, -1)) target = (target as Record<string, Plain>)[part]!
   const key = edit.path.at(-1)!
+  if (edit.op === 'insert') {
+    ;(target as Plain[]).splice(key as number, 0, ...structuredClone(edit.items as Plain[]))
+    return
+  }
   const current = Object.hasOwn(target as object, key) ? (target as Record<string, Plain>)[key] : undefined
   if (edit.op === 'append' && edit.items.length === 0) return
   const value =
