@@ -48,6 +48,11 @@ export const diagnosticCodes = {
   COMMUNICATION_GAP: 'public updates were further apart than policy while unresolved',
   LATE_FIRST_UPDATE: 'the first public update came later than policy after detection',
   UNUSED_LINT_ALLOW: 'a `lint.allow` entry matches no warning',
+  // Import sources (src/import): the file given to `postmortem import`, not the record
+  IMPORT_SYNTAX: 'an import source is not well-formed JSON or CSV',
+  IMPORT_SHAPE: 'an import source lacks a field its documented format has, or has one of the wrong type',
+  IMPORT_VALUE:
+    'a value in an import source cannot be used: a time, event kind, sample or link that is not one',
 } as const
 
 /** A stable diagnostic code. */
