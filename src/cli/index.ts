@@ -5,6 +5,7 @@ import { buildCommand } from './build.js'
 import { ConfigError, printConfigError } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
+import { importCommand } from './import.js'
 import { issuesCommand } from './issues.js'
 import { newCommand } from './new.js'
 import { renderCommand } from './render.js'
@@ -58,6 +59,7 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
     timelineCommand(io, done),
     statsCommand(io, done),
     issuesCommand(io, done),
+    importCommand(io, done),
     schemaCommand(io, done),
   ])
     program.addCommand(sameBehaviour(command, program))
