@@ -18,6 +18,8 @@ describe('the public API (src/index.ts)', () => {
       'diagnosticCodes',
       'exitCodes',
       'formatPath',
+      'importKinds',
+      'importTimeline',
       'incidentSchema',
       'jsonSchemas',
       'lintCodes',
