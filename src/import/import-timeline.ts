@@ -10,7 +10,7 @@ import type { Diagnostic } from '../diagnostics.js'
 import { UsageError } from '../errors.js'
 import { editRecordText, writeRecordEdits } from '../load/edit-record.js'
 import { decodeText } from '../load/decode-text.js'
-import { parseSource } from '../load/parse-source.js'
+import { defaultLimits, parseSource } from '../load/parse-source.js'
 import type { Incident } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
@@ -116,8 +116,9 @@ export async function importTimeline(options: ImportOptions): Promise<ImportResu
     warnings: [],
     written: false,
   }
+  const limits = { ...defaultLimits, maxFileBytes: options.config.max_file_bytes }
   const bytes = await readFile(recordPath)
-  const before = validateSource(parseSource(bytes, result.record), {
+  const before = validateSource(parseSource(bytes, result.record, limits), {
     config: options.config,
     at: options.now,
   })
@@ -145,7 +146,7 @@ export async function importTimeline(options: ImportOptions): Promise<ImportResu
   // The record must still validate with the merge applied: check before anything is written.
   const decoded = decodeText(bytes)
   const { text } = editRecordText(decoded.ok ? decoded.text : '', plan.edits)
-  const after = validateSource(parseSource(Buffer.from(text, 'utf8'), result.record), {
+  const after = validateSource(parseSource(Buffer.from(text, 'utf8'), result.record, limits), {
     config: options.config,
     at: options.now,
   })

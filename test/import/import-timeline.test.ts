@@ -197,4 +197,46 @@ describe('importTimeline', () => {
     const latin1 = await run(cwd, { kind: 'csv', file: 'latin1.csv' })
     expect(latin1.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['INVALID_UTF8', 2, 1]])
   })
+
+  it('keeps a BOM and CRLF line endings, and reads CSV times without an offset in --timezone', async () => {
+    const record = [
+      'id: 2025-03-01-checkout',
+      'title: Checkout errors # no timezone: times are UTC',
+      'status: draft',
+      'severity: SEV2',
+      'timestamps:',
+      '  impact_started: 2025-03-01T10:00:00Z',
+      '  detected: 2025-03-01T10:04:00Z',
+      'summary: Checkout failed.',
+      'timeline:',
+      '  - at: 2025-03-01T10:04:00Z',
+      '    kind: detect',
+      '    text: Alert fired.',
+      '',
+    ].join('\r\n')
+    const cwd = await makeTempDir({
+      'incidents/2025-03-01-checkout.yaml': `\uFEFF${record}`,
+      'events.csv': 'at,kind,text\r\n2025-03-01T11:02:00,mitigate,"Rolled back, ""v2"" off"\r\n',
+    })
+    const options = { kind: 'csv', file: 'events.csv', record: 'incidents/2025-03-01-checkout.yaml' } as const
+    const noZone = await run(cwd, options)
+    expect(noZone.diagnostics.map((d) => [d.code, d.line, d.column, d.hint])).toEqual([
+      [
+        'IMPORT_VALUE',
+        2,
+        1,
+        'Add the offset (`…-08:00` or `…Z`), or give `--timezone` (e.g. `America/Los_Angeles`).',
+      ],
+    ])
+    const result = await run(cwd, { ...options, timezone: 'Europe/Berlin' })
+    expect(result.written).toBe(true)
+    const written = await readFile(join(cwd, 'incidents/2025-03-01-checkout.yaml'))
+    expect([...written.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(written.toString('utf8')).toBe(
+      `\uFEFF${record.replace(
+        '  - at: 2025-03-01T10:04:00Z',
+        `  - at: 2025-03-01T10:02:00Z\r\n    kind: mitigate\r\n    text: Rolled back, "v2" off\r\n  - at: 2025-03-01T10:04:00Z`,
+      )}`,
+    )
+  })
 })
