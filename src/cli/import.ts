@@ -168,6 +168,11 @@ function resultText(result: ImportResult, dryRun: boolean): string {
         `- skipped ${s.time ?? ''}  ${sanitize(s.detail ?? reasonText[s.reason])}  ${sanitize(s.origin)}${s.text ? `  ${sanitize(short(s.text))}` : ''}`,
       )
   }
+  for (const [reason, n] of counts)
+    if (listed.has(reason) && n > 10)
+      lines.push(`- … and ${n - 10} more ${reasonText[reason as SkippedItem['reason']]}`)
+  for (const m of plan.metrics)
+    if (m.action === 'empty') lines.push(`- metric ${sanitize(m.name)}: no samples within --since/--until`)
   const skipped = [...counts].map(([reason, n]) => `${n} ${reasonText[reason as SkippedItem['reason']]}`)
   const set = plan.timestamps.filter((t) => t.action === 'set').length
   const metrics = plan.metrics.filter((m) => m.action === 'added' || m.action === 'replaced').length

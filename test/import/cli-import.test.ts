@@ -199,4 +199,34 @@ ${recordPath}: 0 events added, 11 skipped (4 not pinned and without the reaction
     expect(code).toBe(0)
     expect(stdout).toBe(command![2])
   })
+
+  it('lists at most 10 skipped items of a sort, and says when a metric has no samples left', async () => {
+    const cwd = await project()
+    const t0 = Date.UTC(2025, 0, 22, 20, 0) / 1000
+    const values = Array.from({ length: 15 }, (_, i) => [t0 + i * 60, i < 13 ? 'NaN' : String(i)])
+    const response = {
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [
+          { metric: { job: 'a' }, values },
+          { metric: { job: 'b' }, values: [[t0 - 86_400, '1']] },
+        ],
+      },
+    }
+    await writeFile(join(cwd, 'q.json'), JSON.stringify(response))
+    const { code, stdout } = await runCli(
+      ['import', 'prometheus', 'q.json', '--into', id, '--since', '2025-01-22', '--dry-run'],
+      { cwd },
+    )
+    expect(code).toBe(0)
+    const lines = stdout.trimEnd().split('\n')
+    expect(lines[0]).toBe('+ metric series{job="a"}: 2 samples')
+    expect(lines.filter((l) => l.startsWith('- skipped '))).toHaveLength(10)
+    expect(lines.slice(-3)).toEqual([
+      '- … and 3 more NaN or infinite samples',
+      '- metric series{job="b"}: no samples within --since/--until',
+      `${recordPath}: 0 events added, 1 metric added, 13 skipped (13 NaN or infinite samples); dry run: nothing written`,
+    ])
+  })
 })
