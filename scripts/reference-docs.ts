@@ -1,21 +1,6 @@
 // Reference docs generated from the JSON Schemas and the diagnostic codes, so they cannot drift.
 import { diagnosticCodes, lintCodes } from '../src/diagnostics.js'
-
-interface JsonSchema {
-  type?: string
-  description?: string
-  enum?: unknown[]
-  const?: unknown
-  default?: unknown
-  properties?: Record<string, JsonSchema>
-  required?: string[]
-  items?: JsonSchema
-  anyOf?: JsonSchema[]
-  additionalProperties?: JsonSchema | boolean
-  pattern?: string
-  maxItems?: number
-  maxLength?: number
-}
+import type { JsonSchemaNode as JsonSchema } from '../src/validate/json-schema.js'
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
