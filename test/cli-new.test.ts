@@ -57,6 +57,17 @@ describe('new', () => {
     expect(code).toBe(0)
   })
 
+  it('writes a draft that renders and builds for internal readers (no root cause yet)', async () => {
+    const cwd = await makeTempDir()
+    expect((await runCli(['new', 'Checkout latency spike', ...at], { cwd })).code).toBe(0)
+    const render = await runCli(['render', '--internal', '--at', '2026-03-05'], { cwd })
+    expect(render.stderr).toBe('')
+    expect(render.code).toBe(0)
+    const text = await readFile(join(cwd, 'dist/postmortems/2026-03-04-checkout-latency-spike.md'), 'utf8')
+    expect(text).toContain('Not yet identified.')
+    expect((await runCli(['build', '--internal', '--at', '2026-03-05'], { cwd })).code).toBe(0)
+  })
+
   it('defaults to the third configured severity', async () => {
     const cwd = await makeTempDir()
     expect((await runCli(['new', 'Quiet one', ...at], { cwd })).code).toBe(0)
