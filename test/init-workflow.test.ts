@@ -89,7 +89,7 @@ describe('the generated GitHub Actions workflow', () => {
     expect(build.map((s) => s.uses?.split('@')[0] ?? s.run)).toEqual([
       'actions/checkout',
       'actions/setup-node',
-      'npm ci --ignore-scripts --no-audit --no-fund',
+      'npm ci --no-audit --no-fund',
       'actions/configure-pages',
       'npx postmortem build --base-url "$BASE_URL/"',
       'actions/upload-pages-artifact',

@@ -318,7 +318,7 @@ describe('schema comments (init and new)', () => {
     expect(await exists(resolve(dirname(file), first.slice(first.indexOf('=') + 1)))).toBe(true)
   })
 
-  it('ship with the package: npm pack includes both schemas under the package name', () => {
+  it('ship with the package: npm pack includes the schemas and reference docs under the package name', () => {
     const [pack] = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
         cwd: repoRoot,
@@ -328,7 +328,14 @@ describe('schema comments (init and new)', () => {
     ) as Array<{ name: string; files: Array<{ path: string }> }>
     expect(pack!.name).toBe(packageName())
     const files = pack!.files.map((f) => f.path)
-    expect(files).toContain('schema/incident.schema.json')
-    expect(files).toContain('schema/config.schema.json')
+    // The schemas the comments point at, and the references the generated files name.
+    for (const file of [
+      'schema/incident.schema.json',
+      'schema/config.schema.json',
+      'docs/record-format.md',
+      'docs/config-format.md',
+      'docs/diagnostics.md',
+    ])
+      expect(files).toContain(file)
   })
 })

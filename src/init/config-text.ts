@@ -1,4 +1,5 @@
 import { stringify } from 'yaml'
+import { packageName } from '../paths.js'
 import type { JsonSchemaNode as JsonSchema } from '../validate/json-schema.js'
 import { jsonSchemas } from '../validate/json-schema.js'
 
@@ -103,7 +104,7 @@ export function configText(schemaPath: string): string {
     `# yaml-language-server: $schema=${schemaPath}`,
     '# postmortem configuration. Every option is listed with its default value; change what your team',
     '# needs and delete the rest if you like (a missing option takes its default). Reference:',
-    '# docs/config-format.md of the postmortem package.',
+    `# node_modules/${packageName()}/docs/config-format.md`,
   ]
   for (const [key, s] of Object.entries(schema.properties ?? {})) {
     out.push('')

@@ -1,3 +1,5 @@
+import { packageName } from '../paths.js'
+
 /** The id (and file name) of the example record `init` writes. */
 export const exampleId = '2025-03-04-example-checkout-latency'
 
@@ -18,7 +20,7 @@ export function exampleRecordText(options: {
 # An example incident record, written by \`postmortem init\`. It is complete and passes
 # \`postmortem validate --strict\`: copy what helps, then delete this file before you publish your own
 # site. Start a record of your own with \`npx postmortem new "Checkout latency spike"\`.
-# Every key is described in docs/record-format.md of the postmortem package.
+# Every key is described in node_modules/${packageName()}/docs/record-format.md.
 schema_version: 1
 id: ${exampleId}
 title: "Example: checkout latency spike after a cache flush"

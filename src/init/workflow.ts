@@ -40,8 +40,9 @@ export function workflowText(options: {
         with:
           node-version: ${workflowNodeVersion}
           cache: npm
-      # postmortem and its dependencies come from package-lock.json; no install scripts run.
-      - run: npm ci --ignore-scripts --no-audit --no-fund`
+      # postmortem and its dependencies, as package-lock.json pins them. Install scripts run: a postmortem
+      # installed from git is built by its prepare script. Installed from a registry, add --ignore-scripts.
+      - run: npm ci --no-audit --no-fund`
   return `# Written by \`postmortem init\`. Pull requests: every record is validated and problems are shown as
 # annotations on the changed lines. Pushes to ${options.branch}: the public site is built and deployed to
 # GitHub Pages (Settings → Pages → Source: GitHub Actions), then action items are synced to GitHub issues
