@@ -84,6 +84,8 @@ describe('init', () => {
       expect(await exists(join(dir, file))).toBe(true)
     }
 
+    expect(first.stdout).toContain('on pushes to main, deploys the site to GitHub Pages')
+
     const validate = await runCli(['validate', '--strict'], { cwd: dir })
     expect(validate.stdout).toContain('1 record checked.')
     expect(validate.code).toBe(0)
@@ -120,6 +122,7 @@ describe('init', () => {
     const second = await runCli(['init', 'new-team-repo', '--yes'], { cwd: parent })
     expect(second.code).toBe(0)
     expect(second.stdout).not.toContain('created')
+    expect(second.stdout).not.toContain('The workflow')
     for (const file of created)
       expect(second.stdout).toMatch(new RegExp(`skipped  new-team-repo/${file} \\(`))
     expect(await snapshot(dir)).toEqual(before)

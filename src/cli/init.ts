@@ -70,7 +70,11 @@ export function initCommand(io: CliIO, done: (code: number) => void): Command {
       io.stdout.write(
         [
           '',
-          `The workflow validates pull requests and, on pushes to ${sanitize(plan.branch)}, deploys the site to GitHub Pages and syncs issues.`,
+          ...(steps.some((s) => s.kind === 'create' && s.file.endsWith('postmortem.yml'))
+            ? [
+                `The workflow validates pull requests and, on pushes to ${sanitize(plan.branch)}, deploys the site to GitHub Pages (Settings → Pages → Source: GitHub Actions) and syncs issues.`,
+              ]
+            : []),
           'Next (README: "Getting started"):',
           `  ${cd}npx postmortem validate`,
           `  npx postmortem build        # then open ${sanitize(join(config.out, 'site', 'index.html'))}`,
