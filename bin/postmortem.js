@@ -11,6 +11,7 @@ for (const stream of [process.stdout, process.stderr])
 process.exitCode = await cli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
   cwd: process.cwd(),
   env: process.env,
 })

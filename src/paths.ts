@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { access } from 'node:fs/promises'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 // Note: the one module that knows where shipped files live; compiled to lib/, so `..` is the package root.
@@ -15,4 +17,48 @@ let version: string | undefined
 export function packageVersion(): string {
   version ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version
   return version
+}
+
+/** The package name from package.json: an installed copy lives in `node_modules/<name>`. */
+export function packageName(): string {
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { name: string }).name
+}
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  )
+
+/**
+ * The `$schema` reference for a file in `fromDir` of the project at `projectRoot`, relative so it
+ * works for everyone who clones the repository: the package as the project installs it
+ * (`node_modules/<name>`, looked up like Node does, up to the git repository's root); else this
+ * package, when the project lives inside it (its own repository); else where
+ * `npm install --save-dev` will put it — never a machine-specific path such as npx's cache.
+ */
+export async function schemaReference(
+  schema: 'incident.schema.json' | 'config.schema.json',
+  fromDir: string,
+  projectRoot: string,
+): Promise<string> {
+  const installed = (dir: string) => join(dir, 'node_modules', packageName(), 'schema', schema)
+  // Folders Node would search, from the project up to the root of its git repository (if any).
+  const folders = [resolve(projectRoot)]
+  for (let dir = folders[0]!; !(await exists(join(dir, '.git'))) && dirname(dir) !== dir;) {
+    dir = dirname(dir)
+    folders.push(dir)
+  }
+  if (!(await exists(join(folders.at(-1)!, '.git')))) folders.splice(1)
+  let target: string | undefined
+  for (const dir of folders)
+    if (await exists(installed(dir))) {
+      target = installed(dir)
+      break
+    }
+  const own = packagePath(`schema/${schema}`)
+  const inside = (child: string, parent: string) => !relative(parent, child).startsWith('..')
+  target ??= inside(resolve(projectRoot), packagePath('.')) ? own : installed(resolve(projectRoot))
+  const path = relative(fromDir, target).split(sep).join('/')
+  return path.startsWith('../') ? path : `./${path}`
 }

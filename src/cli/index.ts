@@ -6,6 +6,7 @@ import { ConfigError, printConfigError } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import { importCommand } from './import.js'
+import { initCommand } from './init.js'
 import { issuesCommand } from './issues.js'
 import { newCommand } from './new.js'
 import { renderCommand } from './render.js'
@@ -51,6 +52,7 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
       outputError: (s, write) => write(`${colorsFor(io.stderr, io.env).red(sanitize(s.trimEnd()))}\n`),
     })
   for (const command of [
+    initCommand(io, done),
     validateCommand(io, done),
     buildCommand(io, done),
     serveCommand(io, done),

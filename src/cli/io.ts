@@ -6,6 +6,8 @@ export interface CliIO {
   stderr: { write(chunk: string): unknown; isTTY?: boolean }
   cwd: string
   env: Record<string, string | undefined>
+  /** Where a command reads a confirmation (`init`); absent means nobody can answer. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean }
 }
 
 /** Colour functions for a stream: only on a TTY, never with `NO_COLOR` or `TERM=dumb`. */

@@ -1,10 +1,10 @@
-import { access, mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { Command } from 'commander'
 import { PostmortemError, UsageError } from '../errors.js'
 import { limits } from '../validate/schema.js'
 import { newRecordText, recordId } from '../validate/skeleton.js'
-import { packagePath } from '../paths.js'
+import { schemaReference } from '../paths.js'
 import type { CliIO } from './io.js'
 import { sanitize } from './io.js'
 import { commandConfig, incidentsFolder, referenceTime } from './context.js'
@@ -34,15 +34,7 @@ export function newCommand(io: CliIO, done: (code: number) => void): Command {
       const at = referenceTime(options.at)
       const id = recordId(title, at, config.timezone)
       const file = join(incidentsFolder(loaded), `${id}.yaml`)
-      // Prefer the project's own install, so the comment stays valid for everyone who clones the repo.
-      const installed = join(loaded.root, 'node_modules', 'postmortem', 'schema', 'incident.schema.json')
-      const target = (await access(installed).then(
-        () => true,
-        () => false,
-      ))
-        ? installed
-        : packagePath('schema/incident.schema.json')
-      const schema = relative(dirname(file), target).split('\\').join('/')
+      const schema = await schemaReference('incident.schema.json', dirname(file), loaded.root)
       const text = newRecordText({ id, title: title.trim(), severity, at, timezone: config.timezone, schema })
       await mkdir(dirname(file), { recursive: true })
       const shown = relative(io.cwd, file)

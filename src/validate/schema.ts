@@ -336,7 +336,8 @@ export const configSchema = z
       .int()
       .positive()
       .max(64 * 1024 * 1024)
-      .default(1024 * 1024),
+      .default(1024 * 1024)
+      .meta({ description: 'records larger than this many bytes are rejected before parsing' }),
     severities: list(
       z.strictObject({
         name: identifier('level name, e.g. SEV1'),
@@ -380,31 +381,46 @@ export const configSchema = z
           .record(identifier('severity'), z.number().int().positive())
           .default({ SEV1: 15, SEV2: 30 })
           .meta({ description: 'days after `resolved` an action item is due when it sets no `due`' }),
-        communication_gap_minutes: z.number().positive().default(30),
-        first_update_minutes: z.number().positive().default(30),
-        time_to_detect_minutes: z.number().positive().default(15),
+        communication_gap_minutes: z.number().positive().default(30).meta({
+          description: 'longest silence between public updates while unresolved (`COMMUNICATION_GAP`)',
+        }),
+        first_update_minutes: z.number().positive().default(30).meta({
+          description: 'longest wait from detection to the first public update (`LATE_FIRST_UPDATE`)',
+        }),
+        time_to_detect_minutes: z.number().positive().default(15).meta({
+          description:
+            'slower detection on a major severity needs a `detect` action item (`MISSING_DETECT_ACTION`)',
+        }),
       })
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'thresholds of the lint rules and the action-item due-date policy' }),
     site: z
       .strictObject({
         title: line('site title').default('Incident history'),
-        base_url: url('public address of the site').optional(),
+        base_url: url(
+          'public address of the site, e.g. `https://acme.github.io/incidents/`; feeds, the sitemap and the postmortem links in synced issues need it',
+        ).optional(),
         description: line('one line under the title').optional(),
         theme: z.string().min(1).optional().meta({
           description: 'folder with `layouts/` and `assets/` that override the shipped theme by file name',
         }),
       })
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'the static site' }),
     github: z
       .strictObject({
         repo: z
           .string()
           .regex(/^[\w.-]+\/[\w.-]+$/)
           .optional()
-          .meta({ description: '`owner/name`' }),
+          .meta({
+            description:
+              'repository `owner/name`, used when neither `--repo` nor `GITHUB_REPOSITORY` is given',
+          }),
         labels: list(line('label'), 'extra labels on every synced issue').optional(),
       })
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'settings of `postmortem issues sync`' }),
     redact: list(line('regular expression'), 'patterns replaced by `[redacted]` in public output').default(
       [],
     ),
