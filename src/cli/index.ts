@@ -29,6 +29,16 @@ function sameBehaviour(command: Command, program: Command): Command {
 /**
  * Runs the command line in-process and returns the exit code:
  * 0 ok · 1 invalid input or failed work · 2 usage or config error · 3 GitHub failure.
+ *
+ * @param argv - The arguments after the program name, e.g. `['validate', '--format', 'json']`.
+ * @param io - Where it reads and writes: the process's streams, or buffers in tests.
+ * @returns The exit code. Failures are reported through `io` and never thrown.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await cli(['build', '--quiet'], { stdout: process.stdout, stderr: process.stderr,
+ *   cwd: process.cwd(), env: process.env })
+ * ```
  */
 export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
   let code = 0
