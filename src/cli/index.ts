@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError, Option } from 'commander'
 import { PostmortemError } from '../errors.js'
 import { packageVersion } from '../paths.js'
 import { buildCommand } from './build.js'
@@ -7,6 +7,7 @@ import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import { issuesCommand } from './issues.js'
 import { newCommand } from './new.js'
+import { output } from './output.js'
 import { renderCommand } from './render.js'
 import { schemaCommand } from './schema.js'
 import { serveCommand } from './serve.js'
@@ -16,11 +17,15 @@ import { validateCommand } from './validate.js'
 
 export type { CliIO } from './io.js'
 
-/** Subcommands (and theirs) report errors like the program: through `io`, without exiting. */
+/**
+ * Subcommands (and theirs) report errors like the program: through `io`, without exiting; their help
+ * lists the global options (`--quiet`, `--verbose`) too.
+ */
 function sameBehaviour(command: Command, program: Command): Command {
   command
     .exitOverride()
     .configureOutput(program.configureOutput())
+    .configureHelp(program.configureHelp())
     .showHelpAfterError('(add --help for usage)')
   for (const sub of command.commands) sameBehaviour(sub, program)
   return command
@@ -50,6 +55,16 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
     .description('Incidents as code: validate incident records and derive postmortems from them.')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'print stack traces of unexpected failures')
+    // Note: global options, so every command — and any added later — has them with one meaning
+    // (see output.ts); they are accepted before or after the command name.
+    .addOption(
+      new Option(
+        '-q, --quiet',
+        'print only errors and the command’s result (no status lines, no progress)',
+      ).conflicts('verbose'),
+    )
+    .option('--verbose', 'print more: the config used, each record file, timings, skipped items')
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError(true)
     .enablePositionalOptions(false)
@@ -81,7 +96,9 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
       program.outputHelp({ error: true })
       return 2
     }
+    const started = Date.now()
     await program.parseAsync([...argv], { from: 'user' })
+    output(io, program.opts()).detail(`exit ${code} after ${Date.now() - started} ms\n`)
     return code
   } catch (error) {
     if (error instanceof CommanderError) {
