@@ -1,12 +1,11 @@
 /* eslint-disable no-control-regex -- progress output is made of control characters */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { progressThreshold } from '../src/cli/build.js'
 import type { CliIO } from '../src/cli/io.js'
 import { inCI, output } from '../src/cli/output.js'
 import { progressBar } from '../src/cli/progress-bar.js'
-import type { GitHubServer } from './helpers/github-server.js'
-import { startGitHubServer } from './helpers/github-server.js'
 import { exampleRepo, makeTempDir, removeTempDirs, runCli } from './helpers/run-cli.js'
+import { useSyncServer } from './helpers/sync-server.js'
 
 afterAll(removeTempDirs)
 
@@ -163,28 +162,12 @@ describe('build progress', () => {
 })
 
 describe('issues sync progress', () => {
-  const repo = 'acme/incidents'
-  const token = 'ghp_SENTINEL_token_never_printed_0123456789'
-  let server: GitHubServer
-  beforeEach(async () => {
-    server = await startGitHubServer({ repos: [repo], tokens: [{ token, login: 'postmortem-bot' }] })
-  })
-  afterEach(async () => {
-    expect(server.violations).toEqual([])
-    await server.close()
-  })
+  const github = useSyncServer()
   const sync = async (options: { tty: boolean; env?: Record<string, string>; args?: string[] }) =>
     runCli(['issues', 'sync', ...(options.args ?? [])], {
       cwd: await exampleRepo(),
       isTTY: options.tty,
-      env: {
-        GITHUB_TOKEN: token,
-        GITHUB_REPOSITORY: repo,
-        GITHUB_API_URL: server.baseUrl,
-        POSTMORTEM_GITHUB_SPACING_MS: '0',
-        NO_COLOR: '1',
-        ...options.env,
-      },
+      env: { ...github.env(), NO_COLOR: '1', ...options.env },
     })
 
   it('draws a bar per item on a terminal, below the step lines', async () => {

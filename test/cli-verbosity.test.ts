@@ -1,19 +1,16 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { CliIO } from '../src/cli/io.js'
 import { startServe } from '../src/cli/serve.js'
-import type { GitHubServer } from './helpers/github-server.js'
-import { startGitHubServer } from './helpers/github-server.js'
 import type { RunResult } from './helpers/run-cli.js'
 import { exampleRepo, removeTempDirs, runCli } from './helpers/run-cli.js'
+import { syncRepo, useSyncServer } from './helpers/sync-server.js'
 
 afterAll(removeTempDirs)
 
 const at = ['--at', '2026-12-04T00:00:00Z']
 const pool = '2025-01-22-connection-pool-exhaustion'
-const repo = 'acme/incidents'
-const token = 'ghp_SENTINEL_token_never_printed_0123456789'
 
 // Timings differ from run to run.
 const steady = (r: RunResult) => ({
@@ -196,20 +193,8 @@ describe('--quiet and --verbose mean the same in every command', () => {
 })
 
 describe('--quiet and --verbose in issues sync', () => {
-  let server: GitHubServer
-  beforeEach(async () => {
-    server = await startGitHubServer({ repos: [repo], tokens: [{ token, login: 'postmortem-bot' }] })
-  })
-  afterEach(async () => {
-    expect(server.violations).toEqual([])
-    await server.close()
-  })
-  const env = () => ({
-    GITHUB_TOKEN: token,
-    GITHUB_REPOSITORY: repo,
-    GITHUB_API_URL: server.baseUrl,
-    POSTMORTEM_GITHUB_SPACING_MS: '0',
-  })
+  const github = useSyncServer()
+  const env = github.env
 
   it('--dry-run: the plan is the result', async () => {
     const { verbose } = await checkContract(['issues', 'sync', '--dry-run'], { result: true, env: env() })
@@ -219,7 +204,7 @@ describe('--quiet and --verbose in issues sync', () => {
   it('a real sync with --quiet prints nothing', async () => {
     const quiet = await runCli(['issues', 'sync', '--quiet'], { cwd: await exampleRepo(), env: env() })
     expect(quiet).toEqual({ code: 0, stdout: '', stderr: '' })
-    expect(server.issues(repo)).toHaveLength(5)
+    expect(github.server().issues(syncRepo)).toHaveLength(5)
   })
 
   it('a real sync prints each step and the summary; verbose adds the unchanged items', async () => {
