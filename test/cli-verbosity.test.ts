@@ -157,11 +157,30 @@ describe('--quiet and --verbose mean the same in every command', () => {
     expect(both.stderr).toContain("option '-q, --quiet' cannot be used with option '--verbose'")
   })
 
-  it('every command’s help lists them', async () => {
-    for (const command of [['validate'], ['build'], ['serve'], ['issues', 'sync'], ['schema']]) {
+  it('every command has them, commands added later too: in its help, and refusing both at once', async () => {
+    // The names in a help text's `Commands:` section.
+    const listed = async (argv: string[]) => {
+      const help = (await runCli([...argv, '--help'])).stdout
+      const section = /\nCommands:\n([\s\S]*?)(?:\n\n|$)/.exec(help)?.[1] ?? ''
+      return [...section.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help')
+    }
+    // A command with subcommands (`issues`) stands for them (`issues sync`).
+    const commands: string[][] = []
+    for (const name of await listed([])) {
+      const subs = await listed([name])
+      commands.push(...(subs.length > 0 ? subs.map((sub) => [name, sub]) : [[name]]))
+    }
+    expect(commands).toEqual(
+      expect.arrayContaining([['validate'], ['build'], ['issues', 'sync'], ['schema']]),
+    )
+    expect(commands.length).toBeGreaterThanOrEqual(9)
+    for (const command of commands) {
       const help = await runCli([...command, '--help'])
       expect(help.stdout).toContain('-q, --quiet')
       expect(help.stdout).toContain('--verbose')
+      const both = await runCli([...command, '--quiet', '--verbose'])
+      expect(both.code).toBe(2)
+      expect(both.stderr).toContain('cannot be used with')
     }
   })
 

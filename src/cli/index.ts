@@ -55,8 +55,9 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
     .description('Incidents as code: validate incident records and derive postmortems from them.')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'print stack traces of unexpected failures')
-    // Note: global options, so every command — and any added later — has them with one meaning
-    // (see output.ts); they are accepted before or after the command name.
+    // Note: global options, so every command — and any added later — has them with one meaning;
+    // accepted before or after the command name. A command honours them by printing through
+    // output(io, command.optsWithGlobals()) (output.ts) instead of writing to io directly.
     .addOption(
       new Option(
         '-q, --quiet',
