@@ -70,6 +70,7 @@ export const lintCodes = [
   'LATE_FIRST_UPDATE',
 ] as const satisfies readonly DiagnosticCode[]
 
+/** A lint code: a warning `--strict` fails on and `lint.allow` can accept. */
 export type LintCode = (typeof lintCodes)[number]
 
 /** A path into a record, printed as `timeline[3].at`. */

@@ -1,20 +1,12 @@
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { makeTempDir, removeTempDirs, repoRoot, runCli } from './helpers/run-cli.js'
+import { exampleRepo, removeTempDirs, repoRoot, runCli } from './helpers/run-cli.js'
 
 const at = ['--at', '2026-12-04T00:00:00Z']
 const example = '2025-01-22-connection-pool-exhaustion'
 
 afterAll(removeTempDirs)
-
-/** A copy of the bundled example repository (config + incidents) in a temp dir. */
-async function exampleRepo(): Promise<string> {
-  const dir = await makeTempDir()
-  await cp(join(repoRoot, 'incidents'), join(dir, 'incidents'), { recursive: true })
-  await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
-  return dir
-}
 
 describe('render', () => {
   it('writes public, published records to dist/postmortems and says what it skipped', async () => {

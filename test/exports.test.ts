@@ -5,6 +5,7 @@ import { repoRoot } from './helpers/paths.js'
 describe('the public API (src/index.ts)', () => {
   it('exports exactly these names: adding or removing one is a deliberate change', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'DeniedTermError',
       'GitHubError',
       'PostmortemError',
       'TemplateError',
@@ -15,6 +16,7 @@ describe('the public API (src/index.ts)', () => {
       'defaultConfig',
       'defaultLimits',
       'deriveFigures',
+      'desiredIssues',
       'diagnosticCodes',
       'exitCodes',
       'formatPath',
@@ -24,8 +26,10 @@ describe('the public API (src/index.ts)', () => {
       'jsonSchemas',
       'lintCodes',
       'loadConfig',
+      'loadIncidents',
       'loadTemplates',
       'locate',
+      'managedLabel',
       'octokitTracker',
       'parseSource',
       'parseTimestamp',
@@ -35,11 +39,12 @@ describe('the public API (src/index.ts)', () => {
       'summarize',
       'syncIssues',
       'validateFiles',
+      'validateIncident',
       'validateSource',
     ])
   })
 
-  it('validates and derives figures through the API as the README shows', async () => {
+  it('validates and derives figures through the lower-level loadConfig and validateFiles', async () => {
     const { config } = await api.loadConfig(repoRoot)
     const report = await api.validateFiles(['incidents'], repoRoot, {
       config,

@@ -7,14 +7,16 @@ import { loadTemplates } from '../render/templates.js'
 import { buildSite } from '../site/build-site.js'
 import { lastChanged } from '../site/last-changed.js'
 import { writeFolderAtomically } from '../site/write-site.js'
-import { validateFiles } from '../validate/validate-files.js'
-import { commandConfig, incidentsFolder, recordPaths, referenceTime } from './context.js'
+import type { ProgressCallback } from '../progress.js'
+import { commandConfig, incidentsFolder, loadRecords, referenceTime, whyNotPublic } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
+import type { Output, OutputFlags } from './output.js'
+import { output } from './output.js'
 import { formatText, tally } from './report.js'
 
 /** Options of `postmortem build`, also used by `serve`. */
-export interface BuildFlags {
+export interface BuildFlags extends OutputFlags {
   out?: string
   internal?: boolean
   baseUrl?: string
@@ -30,6 +32,9 @@ export interface BuildOutcome {
   site: string
 }
 
+/** Builds of at least this many records show a progress bar (on a terminal, outside CI). */
+export const progressThreshold = 200
+
 /**
  * Validates, then builds the site and the Markdown postmortems. Any record with errors stops the
  * build before anything is written, so the previous output stays as it was.
@@ -39,22 +44,34 @@ export async function runBuild(
   paths: readonly string[],
   flags: BuildFlags,
 ): Promise<BuildOutcome> {
+  const say = output(io, flags)
+  const bar = say.progress('building', { min: progressThreshold })
+  try {
+    return await build(io, say, bar.update, paths, flags)
+  } finally {
+    bar.end()
+  }
+}
+
+async function build(
+  io: CliIO,
+  say: Output,
+  onProgress: ProgressCallback,
+  paths: readonly string[],
+  flags: BuildFlags,
+): Promise<BuildOutcome> {
   const started = Date.now()
-  const loaded = await commandConfig(io, flags.config)
+  const loaded = await commandConfig(io, flags.config, say)
   const { config } = loaded
   const at = referenceTime(flags.at)
-  const report = await validateFiles(recordPaths(paths, loaded, io.cwd), io.cwd, {
-    config,
-    at,
-    incidentsDir: incidentsFolder(loaded),
-  })
+  const report = await loadRecords(io, say, loaded, { ...(paths.length > 0 && { paths }), at, onProgress })
   const { errors, warnings } = tally(report.diagnostics)
   const out = flags.out ? resolve(io.cwd, flags.out) : join(loaded.root, config.out)
   const site = join(out, 'site')
   if (errors > 0) {
     const failed = report.diagnostics.filter((d) => d.severity === 'error')
-    io.stderr.write(formatText(failed, colorsFor(io.stderr, io.env)))
-    io.stderr.write('Nothing was built: fix the records above (the previous output is unchanged).\n')
+    say.error(formatText(failed, colorsFor(io.stderr, io.env)))
+    say.error('Nothing was built: fix the records above (the previous output is unchanged).\n')
     return { code: 1, diagnostics: failed, site }
   }
   const baseUrl = normaliseBaseUrl(flags.baseUrl ?? config.site.base_url)
@@ -63,6 +80,7 @@ export async function runBuild(
     cwd: io.cwd,
   })
   const audience = flags.internal ? 'internal' : 'public'
+  const siteStarted = Date.now()
   const result = await buildSite({
     incidents: report.incidents,
     config,
@@ -75,26 +93,29 @@ export async function runBuild(
     generator: `postmortem ${packageVersion()}`,
     cwd: io.cwd,
     changed: await lastChanged(incidentsFolder(loaded)),
+    onProgress,
   })
+  say.detail(`built the site in ${Date.now() - siteStarted} ms\n`)
   await writeFolderAtomically(
     join(out, 'postmortems'),
     new Map([...result.postmortems].map(([id, text]) => [`${id}.md`, text])),
   )
   const shown = relative(io.cwd, out) || '.'
-  const skipped = report.incidents.length - result.incidents
-  io.stdout.write(
+  const skipped = report.incidents.filter((incident) => !result.postmortems.has(incident.id))
+  for (const incident of skipped) say.detail(`left out ${sanitize(incident.id)}: ${whyNotPublic(incident)}\n`)
+  say.info(
     `Built the ${audience} site: ${result.incidents} incident${result.incidents === 1 ? '' : 's'}, ${result.files} files in ${sanitize(join(shown, 'site'))}; postmortems in ${sanitize(join(shown, 'postmortems'))} (${Date.now() - started} ms).\n`,
   )
-  if (skipped > 0)
-    io.stdout.write(
-      `${skipped} record${skipped === 1 ? ' is' : 's are'} not public and published; --internal includes ${skipped === 1 ? 'it' : 'them'}.\n`,
+  if (skipped.length > 0)
+    say.info(
+      `${skipped.length} record${skipped.length === 1 ? ' is' : 's are'} not public and published; --internal includes ${skipped.length === 1 ? 'it' : 'them'}.\n`,
     )
   if (warnings > 0)
-    io.stdout.write(
+    say.info(
       `${warnings} lint warning${warnings === 1 ? '' : 's'}: run \`postmortem validate\` to see them.\n`,
     )
   if (!baseUrl)
-    io.stdout.write(
+    say.info(
       'No site.base_url: feed and sitemap links use http://localhost/ (set site.base_url or --base-url).\n',
     )
   return { code: 0, diagnostics: [], site }
@@ -125,5 +146,7 @@ export function buildCommand(io: CliIO, done: (code: number) => void): Command {
     .option('--base-url <url>', 'absolute URL the site is served from (default: config site.base_url)')
     .option('--at <time>', 'reference time for overdue action items (default: now)')
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
-    .action(async (paths: string[], flags: BuildFlags) => done((await runBuild(io, paths, flags)).code))
+    .action(async (paths: string[], _flags: BuildFlags, command: Command) =>
+      done((await runBuild(io, paths, command.optsWithGlobals<BuildFlags>())).code),
+    )
 }

@@ -5,10 +5,16 @@ import { UsageError } from '../errors.js'
 import type { LoadedConfig } from '../load/load-config.js'
 import { loadConfig } from '../load/load-config.js'
 import { findRecordFiles } from '../load/find-files.js'
+import type { ProgressCallback } from '../progress.js'
+import type { LoadedIncidents } from '../validate/load-incidents.js'
+import type { Incident } from '../validate/normalize.js'
+import { loadIncidents } from '../validate/load-incidents.js'
+import type { Instant } from '../validate/timestamps.js'
 import { parseTimestamp } from '../validate/timestamps.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
-import { formatText } from './report.js'
+import type { Output } from './output.js'
+import { formatText, plural, tally } from './report.js'
 
 /** A configuration file that does not validate: exit 2, with its diagnostics printed. */
 export class ConfigError extends UsageError {
@@ -21,8 +27,8 @@ export class ConfigError extends UsageError {
   }
 }
 
-/** Loads the configuration for a command, or throws ConfigError. */
-export async function commandConfig(io: CliIO, configFile?: string): Promise<LoadedConfig> {
+/** Loads the configuration for a command, or throws ConfigError; `--verbose` says which file. */
+export async function commandConfig(io: CliIO, configFile?: string, say?: Output): Promise<LoadedConfig> {
   const explicit = configFile === undefined ? undefined : resolve(io.cwd, configFile)
   if (
     explicit !== undefined &&
@@ -35,7 +41,43 @@ export async function commandConfig(io: CliIO, configFile?: string): Promise<Loa
   const loaded = await loadConfig(io.cwd, explicit)
   if (loaded.diagnostics.length > 0)
     throw new ConfigError(loaded.diagnostics, relative(io.cwd, loaded.file ?? '') || String(loaded.file))
+  say?.detail(
+    loaded.file
+      ? `config: ${sanitize(relative(io.cwd, loaded.file) || loaded.file)}\n`
+      : 'config: no postmortem.config.yaml here or above; using the defaults\n',
+  )
   return loaded
+}
+
+/**
+ * Finds, reads and validates the records a command works on (`paths`, default the config's incidents
+ * folder). With `--verbose` it lists each file with its outcome, and how long it took.
+ */
+export async function loadRecords(
+  io: CliIO,
+  say: Output,
+  loaded: LoadedConfig,
+  options: { paths?: readonly string[]; at: Instant; onProgress?: ProgressCallback },
+): Promise<LoadedIncidents> {
+  const started = Date.now()
+  const report = await loadIncidents({
+    cwd: io.cwd,
+    config: loaded.config,
+    root: loaded.root,
+    ...options,
+  })
+  if (say.verbosity === 'verbose') {
+    for (const file of report.files) {
+      const { errors, warnings } = tally(report.diagnostics.filter((d) => d.file === file))
+      const outcome =
+        errors + warnings === 0 ? 'ok' : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
+      say.detail(`  ${sanitize(file)}  ${outcome}\n`)
+    }
+    say.detail(
+      `validated ${plural(report.files.length, 'record file')} in ${Date.now() - started} ms: ${report.incidents.length} valid\n`,
+    )
+  }
+  return report
 }
 
 /** Prints a ConfigError's diagnostics. */
@@ -51,6 +93,13 @@ export function recordPaths(args: readonly string[], loaded: LoadedConfig, cwd: 
     ? loaded.config.incidents
     : resolve(loaded.root, loaded.config.incidents)
   return [relative(cwd, folder) || '.']
+}
+
+/** Why a record is left out of public output (a site or render without `--internal`). */
+export function whyNotPublic(incident: Pick<Incident, 'visibility' | 'status'>): string {
+  return incident.visibility === 'public'
+    ? `status is ${incident.status}, not published or closed`
+    : `visibility is ${incident.visibility}`
 }
 
 /** The config's incidents folder, absolute. */

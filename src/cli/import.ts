@@ -12,6 +12,8 @@ import { isTimeZone } from '../validate/timestamps.js'
 import { commandConfig, incidentsFolder } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
+import type { OutputFlags } from './output.js'
+import { output } from './output.js'
 import { formatJson, formatText } from './report.js'
 
 interface ImportFlags {
@@ -53,8 +55,10 @@ export function importCommand(io: CliIO, done: (code: number) => void): Command 
     .option('--max-points <n>', 'prometheus: at most this many samples per series, peaks kept', '200')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
-    .action(async (kind: (typeof importKinds)[number], file: string, flags: ImportFlags) => {
-      const loaded = await commandConfig(io, flags.config)
+    .action(async (kind: (typeof importKinds)[number], file: string, _flags: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<ImportFlags & OutputFlags>()
+      const say = output(io, flags)
+      const loaded = await commandConfig(io, flags.config, say)
       const maxPoints = Number(flags.maxPoints)
       if (!Number.isInteger(maxPoints) || maxPoints < 1)
         throw new UsageError(`--max-points must be a whole number of at least 1, got ${flags.maxPoints}`)
@@ -84,14 +88,16 @@ export function importCommand(io: CliIO, done: (code: number) => void): Command 
         ...(flags.unit !== undefined && { unit: flags.unit }),
       })
       const failed = result.diagnostics.some((d) => d.severity === 'error')
-      if (flags.format === 'json') io.stdout.write(resultJson(result, kind, flags.dryRun ?? false))
+      if (flags.format === 'json') say.result(resultJson(result, kind, flags.dryRun ?? false))
       else if (failed) {
-        io.stderr.write(formatText(result.diagnostics, colorsFor(io.stderr, io.env)))
-        io.stderr.write(`Nothing was imported; ${sanitize(result.record)} is unchanged.\n`)
+        say.error(formatText(result.diagnostics, colorsFor(io.stderr, io.env)))
+        say.error(`Nothing was imported; ${sanitize(result.record)} is unchanged.\n`)
       } else {
-        io.stdout.write(resultText(result, flags.dryRun ?? false))
-        if (result.warnings.length > 0)
-          io.stderr.write(formatText(result.warnings, colorsFor(io.stderr, io.env)))
+        // The events a dry run would add are what it was asked for; after a real import, a summary.
+        const text = resultText(result, flags.dryRun ?? false)
+        if (flags.dryRun) say.result(text)
+        else say.info(text)
+        if (result.warnings.length > 0) say.note(formatText(result.warnings, colorsFor(io.stderr, io.env)))
       }
       done(failed ? 1 : 0)
     })

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError, Option } from 'commander'
 import { PostmortemError } from '../errors.js'
 import { packageVersion } from '../paths.js'
 import { buildCommand } from './build.js'
@@ -9,6 +9,7 @@ import { importCommand } from './import.js'
 import { initCommand } from './init.js'
 import { issuesCommand } from './issues.js'
 import { newCommand } from './new.js'
+import { output } from './output.js'
 import { renderCommand } from './render.js'
 import { schemaCommand } from './schema.js'
 import { serveCommand } from './serve.js'
@@ -18,11 +19,15 @@ import { validateCommand } from './validate.js'
 
 export type { CliIO } from './io.js'
 
-/** Subcommands (and theirs) report errors like the program: through `io`, without exiting. */
+/**
+ * Subcommands (and theirs) report errors like the program: through `io`, without exiting; their help
+ * lists the global options (`--quiet`, `--verbose`) too.
+ */
 function sameBehaviour(command: Command, program: Command): Command {
   command
     .exitOverride()
     .configureOutput(program.configureOutput())
+    .configureHelp(program.configureHelp())
     .showHelpAfterError('(add --help for usage)')
   for (const sub of command.commands) sameBehaviour(sub, program)
   return command
@@ -31,6 +36,16 @@ function sameBehaviour(command: Command, program: Command): Command {
 /**
  * Runs the command line in-process and returns the exit code:
  * 0 ok · 1 invalid input or failed work · 2 usage or config error · 3 GitHub failure.
+ *
+ * @param argv - The arguments after the program name, e.g. `['validate', '--format', 'json']`.
+ * @param io - Where it reads and writes: the process's streams, or buffers in tests.
+ * @returns The exit code. Failures are reported through `io` and never thrown.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await cli(['build', '--quiet'], { stdout: process.stdout, stderr: process.stderr,
+ *   cwd: process.cwd(), env: process.env })
+ * ```
  */
 export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
   let code = 0
@@ -42,6 +57,17 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
     .description('Incidents as code: validate incident records and derive postmortems from them.')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'print stack traces of unexpected failures')
+    // Note: global options, so every command — and any added later — has them with one meaning;
+    // accepted before or after the command name. A command honours them by printing through
+    // output(io, command.optsWithGlobals()) (output.ts) instead of writing to io directly.
+    .addOption(
+      new Option(
+        '-q, --quiet',
+        'print only errors and the command’s result (no status lines, no progress)',
+      ).conflicts('verbose'),
+    )
+    .option('--verbose', 'print more: the config used, each record file, timings, skipped items')
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError(true)
     .enablePositionalOptions(false)
@@ -75,7 +101,18 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
       program.outputHelp({ error: true })
       return 2
     }
+    // Note: checked before parsing, so the conflict is reported even when a command's own required
+    // options are missing too (commander checks those first).
+    const flags = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined)
+    if ((flags.includes('-q') || flags.includes('--quiet')) && flags.includes('--verbose')) {
+      io.stderr.write(
+        `${colorsFor(io.stderr, io.env).red("error: option '-q, --quiet' cannot be used with option '--verbose'")}\n(add --help for usage)\n`,
+      )
+      return 2
+    }
+    const started = Date.now()
     await program.parseAsync([...argv], { from: 'user' })
+    output(io, program.opts()).detail(`exit ${code} after ${Date.now() - started} ms\n`)
     return code
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -9,6 +9,8 @@ import { defaultConfig } from '../validate/schema.js'
 import { commandConfig } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
+import type { OutputFlags } from './output.js'
+import { output } from './output.js'
 
 /** Reads one answer from the terminal: yes unless it starts with "n". */
 async function confirm(io: CliIO, question: string): Promise<boolean> {
@@ -33,7 +35,9 @@ export function initCommand(io: CliIO, done: (code: number) => void): Command {
     .argument('[dir]', 'folder to set up, created if missing', '.')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--branch <name>', 'branch whose pushes deploy the site and sync issues (default: detected)')
-    .action(async (dir: string, options: { yes?: boolean; branch?: string }) => {
+    .action(async (dir: string, _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<{ yes?: boolean; branch?: string } & OutputFlags>()
+      const say = output(io, options)
       const target = resolve(io.cwd, dir)
       // The folder's own config, when it has one, says where records and output go.
       const own = join(target, configFileName)
@@ -54,20 +58,20 @@ export function initCommand(io: CliIO, done: (code: number) => void): Command {
 
       const writes = plan.steps.some((s) => s.kind !== 'skip')
       if (writes && !options.yes && io.stdin?.isTTY && !io.env.CI) {
-        io.stdout.write(`${plan.steps.map((s) => line(s, 'plan')).join('\n')}\n`)
+        say.result(`${plan.steps.map((s) => line(s, 'plan')).join('\n')}\n`)
         if (!(await confirm(io, 'Write these files? [Y/n] '))) {
-          io.stdout.write('Nothing was written.\n')
+          say.info('Nothing was written.\n')
           return done(1)
         }
       }
       const steps = await applyInit(plan)
-      io.stdout.write(`${steps.map((s) => line(s, 'done')).join('\n')}\n`)
+      say.info(`${steps.map((s) => line(s, 'done')).join('\n')}\n`)
       if (plan.gitRoot)
-        io.stdout.write(
+        say.note(
           `${c.yellow('note')}: GitHub runs workflows only from the repository root (${shown(plan.gitRoot)}): move .github/ there and adjust its paths.\n`,
         )
       const cd = dir === '.' ? '' : `cd ${sanitize(dir)} && `
-      io.stdout.write(
+      say.info(
         [
           '',
           ...(steps.some((s) => s.kind === 'create' && s.file.endsWith('postmortem.yml'))

@@ -13,13 +13,14 @@ import { writeRecordEdits } from '../load/edit-record.js'
 import { packageVersion } from '../paths.js'
 import { loadTemplates } from '../render/templates.js'
 import type { Incident } from '../validate/normalize.js'
-import { validateFiles } from '../validate/validate-files.js'
-import { commandConfig, incidentsFolder, recordPaths } from './context.js'
+import { commandConfig, loadRecords } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
+import type { OutputFlags } from './output.js'
+import { output } from './output.js'
 import { formatText } from './report.js'
 
-interface SyncFlags {
+interface SyncFlags extends OutputFlags {
   dryRun?: boolean
   pull?: boolean
   repo?: string
@@ -118,8 +119,10 @@ export function issuesCommand(io: CliIO, done: (code: number) => void): Command 
     .option('--repo <owner/name>', 'repository (default: GITHUB_REPOSITORY, then config github.repo)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
-    .action(async (flags: SyncFlags) => {
-      const loaded = await commandConfig(io, flags.config)
+    .action(async (_flags: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<SyncFlags>()
+      const say = output(io, flags)
+      const loaded = await commandConfig(io, flags.config, say)
       const { config } = loaded
       const repo = flags.repo ?? io.env.GITHUB_REPOSITORY ?? config.github.repo
       if (!repo || !repoPattern.test(repo))
@@ -131,15 +134,11 @@ export function issuesCommand(io: CliIO, done: (code: number) => void): Command 
         throw new UsageError(
           'set GITHUB_TOKEN (or GH_TOKEN) to a token with `issues: write` on the repository',
         )
-      const report = await validateFiles(recordPaths([], loaded, io.cwd), io.cwd, {
-        config,
-        at: Date.now(),
-        incidentsDir: incidentsFolder(loaded),
-      })
+      const report = await loadRecords(io, say, loaded, { at: Date.now() })
       const errors = report.diagnostics.filter((d) => d.severity === 'error')
       if (errors.length > 0) {
-        io.stderr.write(formatText(errors, colorsFor(io.stderr, io.env)))
-        io.stderr.write('Nothing was synced: fix the records above first.\n')
+        say.error(formatText(errors, colorsFor(io.stderr, io.env)))
+        say.error('Nothing was synced: fix the records above first.\n')
         return done(1)
       }
       const spacingMs = Number(io.env.POSTMORTEM_GITHUB_SPACING_MS)
@@ -160,30 +159,37 @@ export function issuesCommand(io: CliIO, done: (code: number) => void): Command 
       })
       const writer = recordWriter(report.incidents, io.cwd)
       await writer.load()
+      const dryRun = flags.dryRun ?? false
+      const bar = say.progress('syncing')
       const result = await syncIssues({
         incidents: report.incidents,
         config,
         templates,
         tracker,
-        dryRun: flags.dryRun ?? false,
+        dryRun,
         pull: flags.pull ?? false,
         now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
         writeBack: (change) => writer.write(change),
         ...(flags.format === 'text' && {
-          onStep: (step: PlanStep, outcome: 'done' | 'failed', message?: string) =>
-            io.stderr.write(
-              `${outcome === 'done' ? '✓' : '✗'} ${sanitize(describeStep(step))}${message ? `: ${sanitize(message)}` : ''}\n`,
-            ),
+          onStep: (step: PlanStep, outcome: 'done' | 'failed', message?: string) => {
+            const line = `${outcome === 'done' ? '✓' : '✗'} ${sanitize(describeStep(step))}${message ? `: ${sanitize(message)}` : ''}\n`
+            if (outcome === 'done') say.note(line)
+            else say.error(line)
+          },
         }),
-      })
+        onProgress: bar.update,
+      }).finally(() => bar.end())
+      for (const step of result.plan.steps)
+        if (step.kind === 'unchanged') say.detail(`${sanitize(describeStep(step))}\n`)
+      say.detail(`${tracker.requests} GitHub API request${tracker.requests === 1 ? '' : 's'}\n`)
       if (flags.format === 'json')
-        io.stdout.write(
-          `${JSON.stringify(planJson(result.plan, result.failures, tracker.requests), null, 2)}\n`,
-        )
+        say.result(`${JSON.stringify(planJson(result.plan, result.failures, tracker.requests), null, 2)}\n`)
       else {
-        io.stdout.write(planText(result.plan, flags.dryRun ?? false))
+        // A dry run's plan is what was asked for; after a real sync the plan reports what was done.
+        if (dryRun) say.result(planText(result.plan, dryRun))
+        else say.info(planText(result.plan, dryRun))
         if (result.failures.length > 0)
-          io.stdout.write(`${result.failures.length} step(s) failed; run again to retry them.\n`)
+          say.error(`${result.failures.length} step(s) failed; run again to retry them.\n`)
       }
       done(result.failures.length > 0 ? 3 : 0)
     })

@@ -8,6 +8,8 @@ import { schemaReference } from '../paths.js'
 import type { CliIO } from './io.js'
 import { sanitize } from './io.js'
 import { commandConfig, incidentsFolder, referenceTime } from './context.js'
+import type { OutputFlags } from './output.js'
+import { output } from './output.js'
 
 /** `postmortem new <title>`: a draft record skeleton that validates, never overwriting a file. */
 export function newCommand(io: CliIO, done: (code: number) => void): Command {
@@ -17,8 +19,12 @@ export function newCommand(io: CliIO, done: (code: number) => void): Command {
     .option('--severity <level>', 'severity level (default: the third configured level, e.g. SEV3)')
     .option('--at <time>', 'when impact started, ISO 8601 with offset (default: now)')
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
-    .action(async (title: string, options: { severity?: string; at?: string; config?: string }) => {
-      const loaded = await commandConfig(io, options.config)
+    .action(async (title: string, _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<
+        OutputFlags & { severity?: string; at?: string; config?: string }
+      >()
+      const say = output(io, options)
+      const loaded = await commandConfig(io, options.config, say)
       const { config } = loaded
       const levels = config.severities.map((s) => s.name)
       const severity = options.severity ?? levels[Math.min(2, levels.length - 1)]!
@@ -46,9 +52,8 @@ export function newCommand(io: CliIO, done: (code: number) => void): Command {
           throw new PostmortemError(`${shown} already exists; choose another title or edit that record`)
         throw error
       }
-      io.stdout.write(
-        `Created ${sanitize(shown)}\nFill it in, then run: postmortem validate ${sanitize(shown)}\n`,
-      )
+      say.detail(`id: ${id}; severity: ${sanitize(severity)}; schema comment: ${sanitize(schema)}\n`)
+      say.info(`Created ${sanitize(shown)}\nFill it in, then run: postmortem validate ${sanitize(shown)}\n`)
       done(0)
     })
 }

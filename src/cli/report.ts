@@ -9,8 +9,15 @@ export function tally(diagnostics: readonly Diagnostic[]): { errors: number; war
   return { errors, warnings: diagnostics.length - errors }
 }
 
-/** Grep-able text in the style of vfile-reporter: file, then `line:col severity message CODE`, hint below. */
-export function formatText(diagnostics: readonly Diagnostic[], c: Colors): string {
+/**
+ * Grep-able text in the style of vfile-reporter: file, then `line:col severity message CODE`, hint
+ * below, then the counts — of `diagnostics`, or `totals` when only some of them are shown.
+ */
+export function formatText(
+  diagnostics: readonly Diagnostic[],
+  c: Colors,
+  totals = tally(diagnostics),
+): string {
   const out: string[] = []
   let file: string | undefined
   for (const d of diagnostics) {
@@ -24,7 +31,7 @@ export function formatText(diagnostics: readonly Diagnostic[], c: Colors): strin
     out.push(`  ${where.padEnd(7)} ${label}  ${sanitize(d.message)}  ${c.dim(d.code)}`)
     if (d.hint) out.push(`  ${''.padEnd(7)}          ${c.dim(`hint: ${sanitize(d.hint)}`)}`)
   }
-  const { errors, warnings } = tally(diagnostics)
+  const { errors, warnings } = totals
   if (out.length > 0) out.push('')
   const mark = errors > 0 ? c.red('✖') : warnings > 0 ? c.yellow('⚠') : c.green('✔')
   out.push(`${mark} ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`)
@@ -77,6 +84,7 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
-function plural(n: number, word: string): string {
+/** `1 error`, `2 errors`. */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { serveSite, watchPaths } from '../site/serve-site.js'
@@ -6,7 +6,8 @@ import type { BuildFlags } from './build.js'
 import { runBuild } from './build.js'
 import { commandConfig, incidentsFolder } from './context.js'
 import type { CliIO } from './io.js'
-import { colorsFor } from './io.js'
+import { colorsFor, sanitize } from './io.js'
+import { output } from './output.js'
 import { formatText } from './report.js'
 
 /** A running `serve`: its address, and a way to stop it (tests; Ctrl-C in the terminal). */
@@ -26,6 +27,7 @@ export async function startServe(
   paths: readonly string[],
   flags: BuildFlags & { port: number },
 ): Promise<Serving> {
+  const say = output(io, flags)
   const loaded = await commandConfig(io, flags.config)
   const first = await runBuild(io, paths, flags)
   // Diagnostics shown on the pages: plain text, no colour codes.
@@ -33,7 +35,8 @@ export async function startServe(
     d.length === 0 ? undefined : formatText(d, colorsFor({}, {}))
   const server = await serveSite(first.site, flags.port)
   if (first.code !== 0) server.reload(problems(first.diagnostics))
-  io.stdout.write(`Serving ${server.url} — watching for changes (Ctrl-C to stop)\n`)
+  // Note: the address is serve's result (with --port 0 nobody knows it otherwise): even with --quiet.
+  say.result(`Serving ${server.url} — watching for changes (Ctrl-C to stop)\n`)
 
   let building: Promise<void> | undefined
   let again = false
@@ -52,7 +55,7 @@ export async function startServe(
         } catch (error) {
           // A broken template or config: report it, keep serving the last good site.
           const message = error instanceof Error ? error.message : String(error)
-          io.stderr.write(`${message}\n`)
+          say.error(`${sanitize(message)}\n`)
           server.reload(message)
         }
       } while (again)
@@ -69,6 +72,7 @@ export async function startServe(
     ...(config.site.theme ? [resolve(root, config.site.theme)] : []),
     ...paths.map((p) => resolve(io.cwd, p)),
   ]
+  for (const path of new Set(watched)) say.detail(`watching ${sanitize(relative(io.cwd, path) || '.')}\n`)
   const watcher = watchPaths([...new Set(watched)], () => void rebuild())
   return {
     url: server.url,
@@ -89,7 +93,8 @@ export function serveCommand(io: CliIO, done: (code: number) => void): Command {
     .option('--internal', 'serve the internal build')
     .option('--base-url <url>', 'absolute URL for feed links (default: config site.base_url)')
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
-    .action(async (paths: string[], flags: BuildFlags & { port: string }) => {
+    .action(async (paths: string[], _flags: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<BuildFlags & { port: string }>()
       const port = Number(flags.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port must be 0–65535, got ${flags.port}`)

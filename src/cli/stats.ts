@@ -4,10 +4,11 @@ import { deriveFigures } from '../model/figures.js'
 import type { IncidentFigures, Rollups } from '../model/rollups.js'
 import { durationNames, summarize } from '../model/rollups.js'
 import { statsJson } from '../model/stats-json.js'
-import { validateFiles } from '../validate/validate-files.js'
-import { commandConfig, incidentsFolder, recordPaths, referenceTime } from './context.js'
+import { commandConfig, loadRecords, referenceTime } from './context.js'
 import type { CliIO, Colors } from './io.js'
 import { colorsFor, sanitize } from './io.js'
+import type { OutputFlags } from './output.js'
+import { output } from './output.js'
 import { formatText } from './report.js'
 
 /** `postmortem stats [paths…]`: the figures and roll-ups of SPEC §4. */
@@ -21,34 +22,37 @@ export function statsCommand(io: CliIO, done: (code: number) => void): Command {
     .option('--at <time>', 'reference time for overdue action items and budget windows (default: now)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
-    .action(
-      async (paths: string[], options: { since?: string; at?: string; format: string; config?: string }) => {
-        const loaded = await commandConfig(io, options.config)
-        const at = referenceTime(options.at, undefined, '--at')
-        const since =
-          options.since === undefined ? undefined : referenceTime(options.since, undefined, '--since')
-        const report = await validateFiles(recordPaths(paths, loaded, io.cwd), io.cwd, {
-          config: loaded.config,
-          at,
-          incidentsDir: incidentsFolder(loaded),
-        })
-        // Records with errors are left out of the figures and reported; warnings do not matter here.
-        const errors = report.diagnostics.filter((d) => d.severity === 'error')
-        if (errors.length > 0) {
-          io.stderr.write(formatText(errors, colorsFor(io.stderr, io.env)))
-          io.stderr.write('Records with errors are left out of the figures below.\n')
-        }
-        const items: IncidentFigures[] = report.incidents
-          .filter((incident) => since === undefined || incident.timestamps.impact_started >= since)
-          .sort((a, b) => a.timestamps.impact_started - b.timestamps.impact_started)
-          .map((incident) => ({ incident, figures: deriveFigures(incident, loaded.config, at) }))
-        const rollups = summarize(items, loaded.config, at)
-        if (options.format === 'json')
-          io.stdout.write(`${JSON.stringify(statsJson(items, rollups, at), null, 2)}\n`)
-        else io.stdout.write(statsText(items, rollups, colorsFor(io.stdout, io.env)))
-        done(errors.length > 0 ? 1 : 0)
-      },
-    )
+    .action(async (paths: string[], _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<
+        OutputFlags & { since?: string; at?: string; format: string; config?: string }
+      >()
+      const say = output(io, options)
+      const loaded = await commandConfig(io, options.config, say)
+      const at = referenceTime(options.at, undefined, '--at')
+      const since =
+        options.since === undefined ? undefined : referenceTime(options.since, undefined, '--since')
+      const report = await loadRecords(io, say, loaded, { ...(paths.length > 0 && { paths }), at })
+      // Records with errors are left out of the figures and reported; warnings do not matter here.
+      const errors = report.diagnostics.filter((d) => d.severity === 'error')
+      if (errors.length > 0) {
+        say.error(formatText(errors, colorsFor(io.stderr, io.env)))
+        say.error('Records with errors are left out of the figures below.\n')
+      }
+      const recent = report.incidents.filter(
+        (incident) => since === undefined || incident.timestamps.impact_started >= since,
+      )
+      if (since !== undefined)
+        say.detail(
+          `--since leaves out ${report.incidents.length - recent.length} of ${report.incidents.length}\n`,
+        )
+      const items: IncidentFigures[] = recent
+        .sort((a, b) => a.timestamps.impact_started - b.timestamps.impact_started)
+        .map((incident) => ({ incident, figures: deriveFigures(incident, loaded.config, at) }))
+      const rollups = summarize(items, loaded.config, at)
+      if (options.format === 'json') say.result(`${JSON.stringify(statsJson(items, rollups, at), null, 2)}\n`)
+      else say.result(statsText(items, rollups, colorsFor(io.stdout, io.env)))
+      done(errors.length > 0 ? 1 : 0)
+    })
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)}%`)

@@ -6,10 +6,11 @@ import { timelineText } from '../render/timeline-text.js'
 import { loadTemplates } from '../render/templates.js'
 import { postmortemView, visibleEvents } from '../render/view-model.js'
 import { timelineSvg } from '../site/timeline-svg.js'
-import { validateFiles } from '../validate/validate-files.js'
-import { commandConfig, incidentsFolder, referenceTime, resolveTargets } from './context.js'
+import { commandConfig, loadRecords, referenceTime, resolveTargets } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
+import type { OutputFlags } from './output.js'
+import { output } from './output.js'
 import { formatText } from './report.js'
 
 /** `postmortem timeline <id>`: one incident's timeline in the terminal, as Markdown or as SVG. */
@@ -24,52 +25,48 @@ export function timelineCommand(io: CliIO, done: (code: number) => void): Comman
     .option('--public', 'leave out internal events and use public wording, as on the public site')
     .option('--width <n>', 'terminal width for --format text (default: the terminal’s, else 100)')
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
-    .action(
-      async (
-        id: string,
-        options: { format: string; out?: string; public?: boolean; width?: string; config?: string },
-      ) => {
-        const loaded = await commandConfig(io, options.config)
-        const at = referenceTime(undefined)
-        const { paths, diagnostics: unknown } = await resolveTargets([id], loaded, io.cwd)
-        const report = await validateFiles(paths, io.cwd, {
-          config: loaded.config,
-          at,
-          incidentsDir: incidentsFolder(loaded),
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<
+        OutputFlags & { format: string; out?: string; public?: boolean; width?: string; config?: string }
+      >()
+      const say = output(io, options)
+      const loaded = await commandConfig(io, options.config, say)
+      const at = referenceTime(undefined)
+      const { paths, diagnostics: unknown } = await resolveTargets([id], loaded, io.cwd)
+      const report = await loadRecords(io, say, loaded, { paths, at })
+      const errors = [...unknown, ...report.diagnostics.filter((d) => d.severity === 'error')]
+      const incident = report.incidents[0]
+      if (errors.length > 0 || !incident) {
+        say.error(formatText(errors, colorsFor(io.stderr, io.env)))
+        return done(1)
+      }
+      const audience = options.public ? 'public' : 'internal'
+      const events = visibleEvents(incident, audience)
+      say.detail(`${events.length} of ${incident.timeline.length} events shown (${audience} view)\n`)
+      let text: string
+      if (options.format === 'svg') text = timelineSvg(incident, { events, interactive: false })
+      else if (options.format === 'md') {
+        const templates = await loadTemplates({
+          ...(loaded.config.templates && { overrides: resolve(loaded.root, loaded.config.templates) }),
+          cwd: io.cwd,
         })
-        const errors = [...unknown, ...report.diagnostics.filter((d) => d.severity === 'error')]
-        const incident = report.incidents[0]
-        if (errors.length > 0 || !incident) {
-          io.stderr.write(formatText(errors, colorsFor(io.stderr, io.env)))
-          return done(1)
-        }
-        const audience = options.public ? 'public' : 'internal'
-        const events = visibleEvents(incident, audience)
-        let output: string
-        if (options.format === 'svg') output = timelineSvg(incident, { events, interactive: false })
-        else if (options.format === 'md') {
-          const templates = await loadTemplates({
-            ...(loaded.config.templates && { overrides: resolve(loaded.root, loaded.config.templates) }),
-            cwd: io.cwd,
-          })
-          const view = postmortemView(
-            incident,
-            deriveFigures(incident, loaded.config, at),
-            loaded.config,
-            audience,
-          )
-          output = `${templates.render('timeline.md', view).trimEnd()}\n`
-        } else {
-          const width = Number(options.width ?? (io.stdout as { columns?: number }).columns ?? 100)
-          const color = options.out ? colorsFor({}, io.env) : colorsFor(io.stdout, io.env)
-          output = timelineText(incident, { color, width: Number.isFinite(width) ? width : 100, events })
-        }
-        if (options.out) {
-          const file = resolve(io.cwd, options.out)
-          await writeFileAtomic(file, output)
-          io.stdout.write(`wrote ${sanitize(options.out)}\n`)
-        } else io.stdout.write(output)
-        done(0)
-      },
-    )
+        const view = postmortemView(
+          incident,
+          deriveFigures(incident, loaded.config, at),
+          loaded.config,
+          audience,
+        )
+        text = `${templates.render('timeline.md', view).trimEnd()}\n`
+      } else {
+        const width = Number(options.width ?? (io.stdout as { columns?: number }).columns ?? 100)
+        const color = options.out ? colorsFor({}, io.env) : colorsFor(io.stdout, io.env)
+        text = timelineText(incident, { color, width: Number.isFinite(width) ? width : 100, events })
+      }
+      if (options.out) {
+        const file = resolve(io.cwd, options.out)
+        await writeFileAtomic(file, text)
+        say.info(`wrote ${sanitize(options.out)}\n`)
+      } else say.result(text)
+      done(0)
+    })
 }

@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander'
-import { validateFiles } from '../validate/validate-files.js'
 import type { CliIO } from './io.js'
 import { colorsFor } from './io.js'
-import { ConfigError, commandConfig, incidentsFolder, recordPaths, referenceTime } from './context.js'
+import { ConfigError, commandConfig, loadRecords, referenceTime } from './context.js'
+import type { OutputFlags } from './output.js'
+import { output } from './output.js'
 import { formatGithub, formatJson, formatText, tally } from './report.js'
 
 /** `postmortem validate [paths…]`: schema, rules and lint, reported at file:line:column. */
@@ -16,40 +17,40 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
     .option('--strict', 'fail on warnings too')
     .option('--at <time>', 'reference time for overdue action items (default: now)')
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
-    .action(
-      async (
-        paths: string[],
-        options: { format: string; strict?: boolean; at?: string; config?: string },
-      ) => {
-        let loaded
-        try {
-          loaded = await commandConfig(io, options.config)
-        } catch (error) {
-          // Machine-readable formats report a broken config in the same shape, on stdout.
-          if (!(error instanceof ConfigError) || options.format === 'text') throw error
-          io.stdout.write(
-            options.format === 'json' ? formatJson(0, error.diagnostics) : formatGithub(error.diagnostics),
-          )
-          return done(error.exitCode)
-        }
-        const at = referenceTime(options.at)
-        const report = await validateFiles(recordPaths(paths, loaded, io.cwd), io.cwd, {
-          config: loaded.config,
-          at,
-          incidentsDir: incidentsFolder(loaded),
-        })
-        const { errors, warnings } = tally(report.diagnostics)
-        if (options.format === 'json') io.stdout.write(formatJson(report.files.length, report.diagnostics))
-        else if (options.format === 'github') io.stdout.write(formatGithub(report.diagnostics))
-        else {
-          const c = colorsFor(io.stdout, io.env)
-          io.stdout.write(formatText(report.diagnostics, c))
-          if (report.files.length === 0 && report.diagnostics.length === 0)
-            io.stdout.write('No incident records found.\n')
-          else if (errors === 0 && (warnings === 0 || !options.strict))
-            io.stdout.write(`${report.files.length} record${report.files.length === 1 ? '' : 's'} checked.\n`)
-        }
-        done(errors > 0 || (options.strict && warnings > 0) ? 1 : 0)
-      },
-    )
+    .action(async (paths: string[], _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<
+        OutputFlags & { format: string; strict?: boolean; at?: string; config?: string }
+      >()
+      const say = output(io, options)
+      let loaded
+      try {
+        loaded = await commandConfig(io, options.config, say)
+      } catch (error) {
+        // Machine-readable formats report a broken config in the same shape, on stdout.
+        if (!(error instanceof ConfigError) || options.format === 'text') throw error
+        say.result(
+          options.format === 'json' ? formatJson(0, error.diagnostics) : formatGithub(error.diagnostics),
+        )
+        return done(error.exitCode)
+      }
+      const at = referenceTime(options.at)
+      const report = await loadRecords(io, say, loaded, { ...(paths.length > 0 && { paths }), at })
+      const { errors, warnings } = tally(report.diagnostics)
+      const failed = errors > 0 || (options.strict === true && warnings > 0)
+      if (options.format === 'json') say.result(formatJson(report.files.length, report.diagnostics))
+      else if (options.format === 'github') say.result(formatGithub(report.diagnostics))
+      else if (say.verbosity === 'quiet') {
+        // Only what fails the run: errors, and warnings with --strict; nothing when all is well.
+        const failing = report.diagnostics.filter((d) => d.severity === 'error' || options.strict)
+        if (failing.length > 0)
+          say.result(formatText(failing, colorsFor(io.stdout, io.env), { errors, warnings }))
+      } else {
+        say.result(formatText(report.diagnostics, colorsFor(io.stdout, io.env)))
+        if (report.files.length === 0 && report.diagnostics.length === 0)
+          say.info('No incident records found.\n')
+        else if (!failed)
+          say.info(`${report.files.length} record${report.files.length === 1 ? '' : 's'} checked.\n`)
+      }
+      done(failed ? 1 : 0)
+    })
 }

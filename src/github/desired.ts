@@ -42,6 +42,11 @@ export function issueLabels(incident: Incident, priority: string, config: Config
 /**
  * What each action item of each non-draft incident wants its issue to be. Record text goes through
  * the issue template's escaping helpers, and issue references in it are neutralised.
+ *
+ * @param incidents - Validated incidents.
+ * @param config - The configuration (`github.labels`, `site.base_url` for links).
+ * @param templates - Templates with `issue.md`, from `loadTemplates`.
+ * @returns One desired issue per action item, for `planSync`.
  */
 export function desiredIssues(
   incidents: readonly Incident[],

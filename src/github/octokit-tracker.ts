@@ -130,6 +130,10 @@ export function gitHubError(error: unknown, what: string): GitHubError {
  * spacing, `retry-after`, `x-ratelimit-reset`) and the retry plugin (5xx with backoff) — except for
  * creates, which are never blindly retried: a create that GitHub performed but answered with a 502
  * would become a duplicate.
+ *
+ * @param options - Token, repository, API URL, the managed label (`managedLabel`) and limits.
+ * @returns The tracker; its methods throw `GitHubError`, whose message says what to do and never
+ *   carries the token.
  */
 export function octokitTracker(options: TrackerOptions): IssueTracker {
   const [owner, repo] = options.repo.split('/') as [string, string]

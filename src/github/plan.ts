@@ -54,6 +54,7 @@ export interface PlanWarning {
   message: string
 }
 
+/** What a sync would do: a step per action item, and the issues it leaves alone with why. */
 export interface Plan {
   steps: PlanStep[]
   warnings: PlanWarning[]
@@ -82,6 +83,17 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
  * issues for one item the oldest wins and the others are reported, untouched. Issues whose marker is
  * ambiguous are never touched. An update is planned only when title, block, owned labels or state
  * differ; text outside the block and labels people added are kept.
+ *
+ * @param desired - What the records want, from `desiredIssues`.
+ * @param existing - The issues there are, e.g. from an `IssueTracker`'s `list()`.
+ * @param options - `pull`: an issue closed on GitHub marks its open item done (GitHub wins).
+ * @returns A step per desired issue, and warnings about issues left alone.
+ *
+ * @example
+ * ```ts
+ * const plan = planSync(desiredIssues(incidents, config, templates), await tracker.list())
+ * for (const step of plan.steps) console.log(step.kind, step.desired.key)
+ * ```
  */
 export function planSync(
   desired: readonly DesiredIssue[],

@@ -1,3 +1,4 @@
+import type { ProgressCallback } from '../progress.js'
 import type { Templates } from '../render/templates.js'
 import type { Incident } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
@@ -20,11 +21,16 @@ export interface WriteBack {
 
 /** Options of `syncIssues`. */
 export interface SyncOptions {
+  /** Validated incidents; drafts are left out. */
   incidents: readonly Incident[]
   config: Config
+  /** Templates with `issue.md`, from `loadTemplates`. */
   templates: Templates
+  /** Where issues live: `octokitTracker(…)`, or your own implementation. */
   tracker: IssueTracker
+  /** Plan only; send no write. */
   dryRun?: boolean
+  /** Let GitHub win: an issue closed there marks its open item done (or not doing). */
   pull?: boolean
   /** ISO time written as `synced_at` (a parameter: tests and reproducible runs). */
   now: string
@@ -32,9 +38,17 @@ export interface SyncOptions {
   writeBack?: (change: WriteBack) => Promise<void>
   /** Reports each applied step (for progress output). */
   onStep?: (step: PlanStep, result: 'done' | 'failed', message?: string) => void
+  /**
+   * Called with stage `sync` before the first change and after each (applied or failed): `total` counts
+   * the steps that change something (create, update, close, reopen, pull). Not called with `dryRun`.
+   */
+  onProgress?: ProgressCallback
   /** Times a create is tried (after re-listing) before giving up on that item. */
   createAttempts?: number
 }
+
+/** Steps that change an issue or a record; `unchanged` and `skip` steps do not. */
+const isChange = (step: PlanStep) => step.kind !== 'unchanged' && step.kind !== 'skip'
 
 /** What happened. */
 export interface SyncResult {
@@ -47,6 +61,19 @@ export interface SyncResult {
  * Plans and (unless `dryRun`) applies the sync of SPEC §7. Writes are serial. A create that fails in
  * any way is followed by a fresh listing and a search for its marker before it is tried again, so a
  * create GitHub performed but did not confirm never becomes a duplicate.
+ *
+ * @param options - The incidents, configuration, templates, tracker and callbacks; see {@link SyncOptions}.
+ * @returns The plan, and the steps that failed with why (the others were applied).
+ * @throws `GitHubError` when listing fails, or on a 401/403 (a bad token or a missing permission
+ *   fails every step alike, so the sync stops at the first); other failed steps are returned, not thrown.
+ *
+ * @example
+ * ```ts
+ * const tracker = octokitTracker({ token, repo: 'acme/incidents', baseUrl: 'https://api.github.com',
+ *   label: managedLabel, userAgent: 'my-script' })
+ * const { plan, failures } = await syncIssues({ incidents, config, templates, tracker,
+ *   now: new Date().toISOString(), dryRun: true })
+ * ```
  */
 export async function syncIssues(options: SyncOptions): Promise<SyncResult> {
   const { tracker } = options
@@ -66,6 +93,9 @@ export async function syncIssues(options: SyncOptions): Promise<SyncResult> {
   )
   if (needed.size > 0) await tracker.ensureLabels([...needed])
 
+  const changes = plan.steps.filter(isChange).length
+  let changed = 0
+  options.onProgress?.(0, changes, 'sync')
   for (const step of plan.steps) {
     try {
       const { issue, note } = await apply(step, options)
@@ -80,7 +110,7 @@ export async function syncIssues(options: SyncOptions): Promise<SyncResult> {
           }),
           issue: issueRecord(step.issue, options.now),
         })
-      if (step.kind !== 'unchanged' && step.kind !== 'skip') options.onStep?.(step, 'done', note)
+      if (isChange(step)) options.onStep?.(step, 'done', note)
     } catch (error) {
       // A bad token or a missing permission fails every step alike: stop at the first.
       if (error instanceof GitHubError && (error.status === 401 || error.status === 403)) throw error
@@ -88,6 +118,7 @@ export async function syncIssues(options: SyncOptions): Promise<SyncResult> {
       failures.push({ step, message })
       options.onStep?.(step, 'failed', message)
     }
+    if (isChange(step)) options.onProgress?.(++changed, changes, 'sync')
   }
   return { plan, failures }
 }

@@ -104,6 +104,22 @@ const defaultMargin = 6 * 3_600_000
  * plans the merge (sorted, de-duplicated, window-checked), validates the record with it applied, and
  * unless `dryRun` writes it, changing only the new lines. Input problems come back as diagnostics;
  * failures to read or write throw a PostmortemError.
+ *
+ * @param options - the source (`kind`, `file`), the record to merge into, the config, and what to keep
+ *   (`since`, `until`, `margin`, `dryRun`, `overwrite`, the kind's own settings).
+ * @returns the plan, the diagnostics (an error means nothing was written), new lint warnings, and
+ *   whether the record file changed.
+ * @throws PostmortemError when the record cannot be read or written.
+ * @example
+ * const result = await importTimeline({
+ *   kind: 'pagerduty',
+ *   file: 'log_entries.json',
+ *   record: 'incidents/2025-01-22-connection-pool-exhaustion.yaml',
+ *   config,
+ *   now: Date.now(),
+ *   dryRun: true,
+ * })
+ * for (const event of result.plan?.added ?? []) console.log(event.at, event.kind, event.text)
  */
 export async function importTimeline(options: ImportOptions): Promise<ImportResult> {
   const cwd = options.cwd ?? process.cwd()

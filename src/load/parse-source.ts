@@ -12,6 +12,7 @@ export interface SourceLimits {
   maxDepth: number
 }
 
+/** The limits used when none are given: 1 MiB per file, 32 levels of nesting. */
 export const defaultLimits: SourceLimits = { maxFileBytes: 1024 * 1024, maxDepth: 32 }
 
 /** A parsed YAML file: its plain data when it is sound, and the document to locate paths in. */

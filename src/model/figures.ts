@@ -18,7 +18,21 @@ export interface Figures {
   action_items: ActionItemHealth
 }
 
-/** Derives the figures of one incident. Pure: the reference time for "overdue" is a parameter. */
+/**
+ * Derives the figures of SPEC §4 from one incident: durations, error budget burned per SLO, public
+ * communication figures and action-item health. Pure: no clock, no I/O.
+ *
+ * @param incident - A validated incident (from `loadIncidents` or `validateIncident`).
+ * @param config - The configuration: SLOs, severity levels and policy (due days).
+ * @param at - Reference time for "overdue" action items, in ms since the epoch.
+ * @returns The figures; durations in milliseconds, `null` where an input is missing.
+ *
+ * @example
+ * ```ts
+ * const figures = deriveFigures(incident, config, Date.now())
+ * console.log(figures.durations.time_to_resolve) // 13440000
+ * ```
+ */
 export function deriveFigures(incident: Incident, config: Config, at: Instant): Figures {
   return {
     durations: durations(incident),

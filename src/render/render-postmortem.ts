@@ -7,6 +7,7 @@ import { postmortemView } from './view-model.js'
 
 /** Options for rendering one postmortem. */
 export interface RenderOptions {
+  /** The Markdown templates, from `loadTemplates` (the shipped ones, or a folder that shadows them). */
   templates: Templates
   /** `public` (default) drops internal timeline events and uses their public wording. */
   audience?: Audience
@@ -15,6 +16,20 @@ export interface RenderOptions {
 /**
  * Renders one validated incident as a Markdown postmortem through `postmortem.md.hbs`. The figures
  * are computed by the caller from the same record, so the numbers can never disagree with the data.
+ * Record text is escaped for where it lands; it can never add Markdown structure or HTML.
+ *
+ * @param incident - A validated incident.
+ * @param figures - Its figures, from `deriveFigures`.
+ * @param config - The configuration (severity levels, time zone).
+ * @param options - The templates, and the audience (`public` by default: no internal events).
+ * @returns The Markdown document, ending in one newline.
+ * @throws `TemplateError` when a template (an override) uses a field the view does not have.
+ *
+ * @example
+ * ```ts
+ * const templates = await loadTemplates()
+ * const markdown = renderPostmortem(incident, deriveFigures(incident, config, at), config, { templates })
+ * ```
  */
 export function renderPostmortem(
   incident: Incident,

@@ -54,10 +54,22 @@ function firstLine(error: unknown): string {
  * Loads the shipped Markdown templates and lets a user folder shadow any template or partial by
  * name (`postmortem.md.hbs`, `partials/timeline.md.hbs`). Compiled with `noEscape` (the output is
  * Markdown, escaped by context through helpers) and `strict` (a misspelt field is an error, not a blank).
+ *
+ * @param options - `overrides`: a folder of templates that shadow the shipped ones (the config's
+ *   `templates`); `cwd`: what file names in messages are relative to.
+ * @returns The compiled templates, for `renderPostmortem`, `buildSite` and `syncIssues`.
+ * @throws `TemplateError` when a template does not parse, naming its file and line.
+ *
+ * @example
+ * ```ts
+ * const templates = await loadTemplates({ overrides: 'my-templates' })
+ * ```
  */
 export async function loadTemplates(
   options: {
+    /** A folder whose templates shadow the shipped ones by file name. */
     overrides?: string
+    /** What file names in messages are relative to (default `process.cwd()`). */
     cwd?: string
     /** Shipped folder (default `templates/`); the site's layouts live in `site/layouts/`. */
     dir?: string

@@ -11,6 +11,7 @@ import type { Templates } from '../render/templates.js'
 import { loadTemplates } from '../render/templates.js'
 import { postmortemView } from '../render/view-model.js'
 import { packagePath } from '../paths.js'
+import type { ProgressCallback } from '../progress.js'
 import type { Incident } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
@@ -47,6 +48,8 @@ export interface BuildSiteOptions {
   /** When each record file last changed (absolute path → ms), e.g. from git: feeds' `updated` moves with it. */
   changed?: ReadonlyMap<string, number>
   cwd?: string
+  /** Called after each incident page (stage `render`), and before and after writing (stage `write`). */
+  onProgress?: ProgressCallback
 }
 
 /** What a build produced. */
@@ -85,6 +88,19 @@ async function assetFiles(dirs: readonly string[]): Promise<Map<string, Uint8Arr
  * Builds the static site of SPEC §6 in memory — pages straight from the validated records through the
  * theme's layouts, prose converted from the trees parsed once for the Markdown too — checks a public
  * build for denied terms, then swaps the folder in atomically.
+ *
+ * @param options - The incidents, configuration, audience, output folder and the rest; see
+ *   {@link BuildSiteOptions}.
+ * @returns How many incidents and files the site has, and the Markdown postmortems by id.
+ * @throws {@link DeniedTermError} when a public build would contain a `deny` term (nothing is written);
+ *   `TemplateError` when a theme layout fails.
+ *
+ * @example
+ * ```ts
+ * const { incidents, config, at } = await loadIncidents()
+ * await buildSite({ incidents, config, at, root: '.', outDir: 'dist/site', audience: 'public',
+ *   baseUrl: 'https://status.example.com/', markdown: await loadTemplates(), generator: 'my-script' })
+ * ```
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   const { config, audience, at } = options
@@ -170,6 +186,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       ),
       figures: figures.durations,
     })
+    options.onProgress?.(entries.length, items.length, 'render')
   }
 
   files.set(
@@ -230,7 +247,9 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const hits = findDenied(texts, config.deny)
     if (hits.length > 0) throw new DeniedTermError(hits)
   }
+  options.onProgress?.(0, files.size, 'write')
   await writeFolderAtomically(options.outDir, files)
+  options.onProgress?.(files.size, files.size, 'write')
   return { incidents: items.length, files: files.size, postmortems }
 }
 

@@ -19,16 +19,21 @@ export interface KeyTimes {
   impact_ended: Instant | null
 }
 
+/** A timeline event as written, with `at` read as an instant. */
 export type TimelineEvent = Omit<WrittenEvent, 'at'> & { at: Instant }
+/** A metric as written, with each point's time read as an instant. */
 export type Metric = Omit<WrittenMetric, 'series'> & { series: Array<{ at: Instant; value: number }> }
+/** An affected service; the shorthand `- checkout` becomes `{ id: 'checkout' }`. */
 export interface Service {
   id: string
   impact?: 'outage' | 'partial' | 'degraded'
 }
+/** A contributing factor; the shorthand of a plain string becomes `{ text }`. */
 export interface ContributingFactor {
   text: string
   category?: string
 }
+/** The root cause, its contributing factors always in the object form. */
 export type RootCause = Omit<NonNullable<Written['root_cause']>, 'contributing_factors'> & {
   contributing_factors: ContributingFactor[]
 }

@@ -6,6 +6,7 @@ import { findRecordFiles } from '../load/find-files.js'
 import type { ParsedSource } from '../load/parse-source.js'
 import { locate } from '../load/parse-source.js'
 import { readSource } from '../load/read-source.js'
+import type { ProgressCallback } from '../progress.js'
 import type { Incident } from './normalize.js'
 import type { ValidatedFile, ValidateOptions } from './validate-incident.js'
 import { validateSource } from './validate-incident.js'
@@ -30,16 +31,21 @@ export async function validateFiles(
   options: ValidateOptions & {
     /** The repository's incidents folder: `related` may name any record there, validated now or not. */
     incidentsDir?: string
+    /** Called after each file is checked, with stage `validate`. */
+    onProgress?: ProgressCallback
   },
 ): Promise<ValidationReport> {
   const found = await findRecordFiles(paths, cwd)
   const limits = { maxFileBytes: options.config.max_file_bytes, maxDepth: 32 }
+  let done = 0
   // Note: several reads in flight keep the CPU busy parsing while the disk answers (p-map keeps order).
   const checked = await pMap(
     found.files,
     async (path) => {
       const source = await readSource(path, relative(cwd, path) || path, limits)
-      return { source, result: validateSource(source, options) }
+      const result = validateSource(source, options)
+      options.onProgress?.(++done, found.files.length, 'validate')
+      return { source, result }
     },
     { concurrency: 8 },
   )

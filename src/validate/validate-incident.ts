@@ -15,25 +15,46 @@ import type { Instant } from './timestamps.js'
 
 /** Options for validating records. */
 export interface ValidateOptions {
+  /** The configuration in force: severity levels, SLOs, policy, lint settings. */
   config: Config
-  /** Reference time for "overdue" (default: the caller's now). */
+  /** Reference time for the `ACTION_ITEM_OVERDUE` lint, in ms since the epoch (callers pass their now). */
   at: Instant
 }
 
 /** One record's outcome: the incident when it has no errors, and every diagnostic. */
 export interface ValidatedFile {
+  /** The file name the diagnostics carry. */
   file: string
+  /** The normalised incident; absent when any diagnostic is an error. */
   incident?: Incident
+  /** Every problem found (errors and lint warnings), in the order found. */
   diagnostics: Diagnostic[]
 }
 
 const isLint = (code: DiagnosticCode): code is LintCode => (lintCodes as readonly string[]).includes(code)
 
 /**
- * Validates one parsed file in three steps: schema, then normalisation (timestamps as instants),
- * then the semantic rules (errors) and lint rules (warnings, minus those the record accepts).
+ * Validates one incident record in three steps: the schema, then normalisation (timestamps read as
+ * instants, defaults applied), then the semantic rules (errors) and the lint rules (warnings, minus
+ * those the record accepts in `lint.allow`). Checks that need every record — unique ids, `related`
+ * ids that exist — are left to `loadIncidents` and `validateFiles`.
+ *
+ * Problems in the record are returned as diagnostics, never thrown.
+ *
+ * @param source - The record as `readSource` or `parseSource` returns it; YAML syntax and
+ *   reading problems found there are carried over into the result.
+ * @param options - The configuration and the reference time for "overdue".
+ * @returns The diagnostics, and the normalised incident when there is no error.
+ *
+ * @example
+ * ```ts
+ * import { defaultConfig, readSource, validateIncident } from 'postmortem'
+ *
+ * const source = await readSource('incidents/2025-03-04-checkout-latency.yaml', '2025-03-04-checkout-latency.yaml')
+ * const { incident, diagnostics } = validateIncident(source, { config: defaultConfig(), at: Date.now() })
+ * ```
  */
-export function validateSource(source: ParsedSource, options: ValidateOptions): ValidatedFile {
+export function validateIncident(source: ParsedSource, options: ValidateOptions): ValidatedFile {
   const { file } = source
   const diagnostics = [...source.diagnostics]
   const place = (f: Finding, severity: Diagnostic['severity']): Diagnostic => ({
@@ -117,3 +138,9 @@ export function validateSource(source: ParsedSource, options: ValidateOptions): 
   const hasError = diagnostics.some((d) => d.severity === 'error')
   return { file, diagnostics, ...(!hasError && { incident }) }
 }
+
+/**
+ * The earlier name of {@link validateIncident}: the same function, kept so scripts written against
+ * 0.1 keep working.
+ */
+export const validateSource: typeof validateIncident = validateIncident

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { cli } from '../../src/cli/index.js'
@@ -59,6 +59,14 @@ export async function makeTempDir(files: Record<string, string | Uint8Array> = {
   const dir = await realpath(await mkdtemp(join(tmpdir(), 'postmortem-test-')))
   made.push(dir)
   await writeFiles(dir, files)
+  return dir
+}
+
+/** A copy of the bundled example repository (config + incidents) in a fresh temp dir. */
+export async function exampleRepo(): Promise<string> {
+  const dir = await makeTempDir()
+  await cp(join(repoRoot, 'incidents'), join(dir, 'incidents'), { recursive: true })
+  await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
   return dir
 }
 
