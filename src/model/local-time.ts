@@ -6,7 +6,7 @@
 // offset tokens (`xxx`, `XXX`) still print the zone's real offset.
 import { tzOffset } from '@date-fns/tz'
 import { UTCDate } from '@date-fns/utc'
-import { format } from 'date-fns'
+import { format } from 'date-fns/format'
 import type { Instant } from '../validate/timestamps.js'
 
 const day = 86_400_000
@@ -65,4 +65,17 @@ export function formatInZone(at: Instant, zone: string, pattern: string): string
 /** The wall-clock time of an instant in a zone, as a Date whose UTC fields hold it. */
 export function wallClock(at: Instant, zone: string): Date {
   return new Date(at + zoneOffset(zone, at) * 60_000)
+}
+
+/**
+ * The instant when the clocks of `zone` show `wall` (a wall-clock time held in a Date's UTC fields,
+ * as epoch ms). A time skipped by a DST change moves forward by the gap (02:30 → 03:30); a time that
+ * occurs twice is the first one.
+ */
+export function instantAt(wall: number, zone: string): Instant {
+  const shows = (at: Instant) => at + zoneOffset(zone, at) * 60_000 === wall
+  const early = wall - zoneOffset(zone, wall - day) * 60_000
+  if (shows(early)) return early
+  const late = wall - zoneOffset(zone, wall + day) * 60_000
+  return shows(late) ? late : early
 }

@@ -182,7 +182,12 @@ export function incidentOutput(
         timezone: incident.timezone,
         timestamps: incident.timestamps,
         ...(incident.tags && { tags: incident.tags }),
-        ...(incident.action_items && { action_items: incident.action_items }),
+        // Note: the prose of action items is on the incident's page only; summaries stay small.
+        ...(incident.action_items && {
+          action_items: incident.action_items.map(
+            ({ description: _d, not_doing_reason: _r, ...item }) => item,
+          ),
+        }),
       },
       figures,
       entry: {

@@ -1,7 +1,6 @@
-import { TZDate } from '@date-fns/tz'
 import { scaleLinear, scaleUtc } from 'd3-scale'
 import { formatDuration } from '../model/format-duration.js'
-import { wallClock } from '../model/local-time.js'
+import { instantAt, wallClock } from '../model/local-time.js'
 import type { Instant } from '../validate/timestamps.js'
 import type { Child, Markup } from './svg.js'
 import { el, raw } from './svg.js'
@@ -130,16 +129,16 @@ export function chartWidth(width: number | undefined, fallback: number): number 
   return Number.isFinite(width) ? Math.max(320, Math.round(width!)) : fallback
 }
 
+// Note: built once; constructing an Intl.NumberFormat per value cost a build 5 % of its time.
+const numbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+const tinyNumbers = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 })
+
 /**
  * A number for people, with thousands separators and at most two decimals (two significant digits
  * for tiny values), followed by ` unit` when given: `4,120,000`, `0.09 %`, `5,000 ms`.
  *
  * Note: the locale is fixed (`en-US`), so output does not depend on the machine.
  */
-// Note: built once; constructing an Intl.NumberFormat per value cost a build 5 % of its time.
-const numbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
-const tinyNumbers = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 })
-
 export function formatValue(value: number, unit?: string): string {
   const tiny = value !== 0 && Math.abs(value) < 0.01
   const text = (tiny ? tinyNumbers : numbers).format(value).replace(/^-/, '−')
@@ -170,16 +169,7 @@ export function localTimeTicks(start: Instant, end: Instant, zone: string, count
   const ticks = scaleUtc()
     .domain([wallClock(start, zone), wallClock(end, zone)])
     .ticks(count)
-  const instants = ticks.map((d) =>
-    new TZDate(
-      d.getUTCFullYear(),
-      d.getUTCMonth(),
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-      zone,
-    ).getTime(),
-  )
+  const instants = ticks.map((d) => instantAt(d.getTime(), zone))
   return [...new Set(instants)].filter((at) => at >= start && at <= end)
 }
 

@@ -1,4 +1,4 @@
-import { formatInZone } from '../model/local-time.js'
+import { wallClock } from '../model/local-time.js'
 import Handlebars from 'handlebars'
 import type { Root } from 'mdast'
 import { dueDay } from '../model/action-items.js'
@@ -78,7 +78,7 @@ export function indexView(
   const rows = [...items]
     .sort((a, b) => b.incident.timestamps.impact_started - a.incident.timestamps.impact_started)
     .map(({ incident, figures }) => {
-      const year = formatInZone(incident.timestamps.impact_started, incident.timezone, 'yyyy')
+      const year = String(wallClock(incident.timestamps.impact_started, incident.timezone).getUTCFullYear())
       return {
         id: incident.id,
         title: incident.title,
