@@ -163,7 +163,7 @@ describe('build safety', () => {
     expect(result.stderr).toContain('"PgBouncer"')
     expect(result.stderr).not.toMatch(/\n\s+at /)
     expect(await readFile(join(dir, 'dist/site/index.html'), 'utf8')).toBe(before)
-    expect((await readdir(join(dir, 'dist'))).sort()).toEqual(['postmortems', 'site'])
+    expect((await readdir(join(dir, 'dist'))).sort()).toEqual(['.cache', 'postmortems', 'site'])
   })
 
   it('applies redact patterns to the public output', async () => {

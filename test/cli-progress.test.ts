@@ -136,8 +136,8 @@ describe('build progress', () => {
     })
     expect(tty.code).toBe(0)
     expect(tty.stderr).toMatch(barLine)
-    for (const stage of ['validate', 'render', 'write']) expect(tty.stderr).toContain(` ${stage}\u001b[K`)
-    expect(tty.stderr).toContain(`${progressThreshold}/${progressThreshold} render`)
+    for (const stage of ['records', 'write']) expect(tty.stderr).toContain(` ${stage}\u001b[K`)
+    expect(tty.stderr).toContain(`${progressThreshold}/${progressThreshold} records`)
     expect(tty.stderr.endsWith('\r\u001b[K')).toBe(true)
     expect(tty.stdout).toContain(`Built the public site: ${progressThreshold} incidents`)
 

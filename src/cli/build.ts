@@ -4,16 +4,18 @@ import type { Diagnostic } from '../diagnostics.js'
 import { UsageError } from '../errors.js'
 import { packageVersion } from '../paths.js'
 import { loadTemplates } from '../render/templates.js'
-import { buildSite } from '../site/build-site.js'
-import { lastChanged } from '../site/last-changed.js'
-import { writeFolderAtomically } from '../site/write-site.js'
+import type { BuildRecordsResult } from '../site/build-records.js'
+import { buildRecords } from '../site/build-records.js'
+import { findRecordFiles } from '../load/find-files.js'
 import type { ProgressCallback } from '../progress.js'
-import { commandConfig, incidentsFolder, loadRecords, referenceTime, whyNotPublic } from './context.js'
+import { Timings } from '../timings.js'
+import { lastChanged } from '../site/last-changed.js'
+import { commandConfig, incidentsFolder, recordPaths, referenceTime } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import type { Output, OutputFlags } from './output.js'
 import { output } from './output.js'
-import { formatText, tally } from './report.js'
+import { formatText, plural, tally } from './report.js'
 
 /** Options of `postmortem build`, also used by `serve`. */
 export interface BuildFlags extends OutputFlags {
@@ -22,6 +24,9 @@ export interface BuildFlags extends OutputFlags {
   baseUrl?: string
   at?: string
   config?: string
+  /** `--no-cache` sets false: every record is rebuilt and the output rewritten. */
+  cache?: boolean
+  timings?: boolean
 }
 
 /** The outcome of one build: the exit code, and the errors that stopped it, if any. */
@@ -60,65 +65,94 @@ async function build(
   paths: readonly string[],
   flags: BuildFlags,
 ): Promise<BuildOutcome> {
-  const started = Date.now()
+  const started = performance.now()
+  const timings = new Timings()
   const loaded = await commandConfig(io, flags.config, say)
   const { config } = loaded
   const at = referenceTime(flags.at)
-  const report = await loadRecords(io, say, loaded, { ...(paths.length > 0 && { paths }), at, onProgress })
-  const { errors, warnings } = tally(report.diagnostics)
   const out = flags.out ? resolve(io.cwd, flags.out) : join(loaded.root, config.out)
   const site = join(out, 'site')
-  if (errors > 0) {
-    const failed = report.diagnostics.filter((d) => d.severity === 'error')
-    say.error(formatText(failed, colorsFor(io.stderr, io.env)))
-    say.error('Nothing was built: fix the records above (the previous output is unchanged).\n')
-    return { code: 1, diagnostics: failed, site }
-  }
   const baseUrl = normaliseBaseUrl(flags.baseUrl ?? config.site.base_url)
   const markdown = await loadTemplates({
     ...(config.templates && { overrides: resolve(loaded.root, config.templates) }),
     cwd: io.cwd,
   })
   const audience = flags.internal ? 'internal' : 'public'
-  const siteStarted = Date.now()
-  const result = await buildSite({
-    incidents: report.incidents,
+  const found = await timings.timeAsync('find records', () =>
+    findRecordFiles(recordPaths(paths, loaded, io.cwd), io.cwd),
+  )
+  const changed = await timings.timeAsync('git dates', () => lastChanged(incidentsFolder(loaded)))
+  const result = await buildRecords({
+    files: found.files,
+    found: found.diagnostics,
+    cwd: io.cwd,
     config,
     root: loaded.root,
-    outDir: site,
+    outDir: out,
     audience,
     baseUrl: baseUrl ?? 'http://localhost/',
     at,
     markdown,
     generator: `postmortem ${packageVersion()}`,
-    cwd: io.cwd,
-    changed: await lastChanged(incidentsFolder(loaded)),
+    incidentsDir: incidentsFolder(loaded),
+    changed,
+    cache: flags.cache !== false,
+    timings,
     onProgress,
   })
-  say.detail(`built the site in ${Date.now() - siteStarted} ms\n`)
-  await writeFolderAtomically(
-    join(out, 'postmortems'),
-    new Map([...result.postmortems].map(([id, text]) => [`${id}.md`, text])),
+  const ms = Math.round(performance.now() - started)
+  if (say.verbosity === 'verbose')
+    for (const file of result.files) {
+      const { errors, warnings } = tally(result.diagnostics.filter((d) => d.file === file))
+      const outcome =
+        errors + warnings === 0 ? 'ok' : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
+      say.detail(`  ${sanitize(file)}  ${outcome}\n`)
+    }
+  const { errors, warnings } = tally(result.diagnostics)
+  if (errors > 0) {
+    const failed = result.diagnostics.filter((d) => d.severity === 'error')
+    say.error(formatText(failed, colorsFor(io.stderr, io.env)))
+    say.error('Nothing was built: fix the records above (the previous output is unchanged).\n')
+    return { code: 1, diagnostics: failed, site }
+  }
+  say.detail(
+    `built the site in ${ms} ms (${result.mode} build: ${plural(result.written, 'file')} written, ${plural(result.reused, 'unchanged record')} reused)\n`,
   )
+  for (const { id, reason } of result.leftOut) say.detail(`left out ${sanitize(id)}: ${reason}\n`)
   const shown = relative(io.cwd, out) || '.'
-  const skipped = report.incidents.filter((incident) => !result.postmortems.has(incident.id))
-  for (const incident of skipped) say.detail(`left out ${sanitize(incident.id)}: ${whyNotPublic(incident)}\n`)
   say.info(
-    `Built the ${audience} site: ${result.incidents} incident${result.incidents === 1 ? '' : 's'}, ${result.files} files in ${sanitize(join(shown, 'site'))}; postmortems in ${sanitize(join(shown, 'postmortems'))} (${Date.now() - started} ms).\n`,
+    `Built the ${audience} site: ${plural(result.incidents, 'incident')} in ${sanitize(join(shown, 'site'))}; postmortems in ${sanitize(join(shown, 'postmortems'))} (${ms} ms).\n`,
   )
-  if (skipped.length > 0)
+  const skipped = result.leftOut.length
+  if (skipped > 0)
     say.info(
-      `${skipped.length} record${skipped.length === 1 ? ' is' : 's are'} not public and published; --internal includes ${skipped.length === 1 ? 'it' : 'them'}.\n`,
+      `${skipped} record${skipped === 1 ? ' is' : 's are'} not public and published; --internal includes ${skipped === 1 ? 'it' : 'them'}.\n`,
     )
   if (warnings > 0)
-    say.info(
-      `${warnings} lint warning${warnings === 1 ? '' : 's'}: run \`postmortem validate\` to see them.\n`,
-    )
+    say.info(`${plural(warnings, 'lint warning')}: run \`postmortem validate\` to see them.\n`)
   if (!baseUrl)
     say.info(
       'No site.base_url: feed and sitemap links use http://localhost/ (set site.base_url or --base-url).\n',
     )
+  // Note: asked for explicitly, so printed even with --quiet.
+  if (flags.timings) say.result(timingsText(timings, ms, result))
   return { code: 0, diagnostics: [], site }
+}
+
+/** `--timings`: where the wall time went, by stage. Per-record stages add up over all records. */
+function timingsText(timings: Timings, total: number, result: BuildRecordsResult): string {
+  const rows = timings.report()
+  const width = Math.max(...rows.map((r) => r.stage.length), 5)
+  const lines = rows.map(
+    (r) =>
+      `  ${r.stage.padEnd(width)}  ${String(Math.round(r.ms)).padStart(7)} ms${r.count > 1 ? `  (${r.count}×)` : ''}`,
+  )
+  return [
+    `Timings (${result.mode} build, ${result.records} records, ${result.reused} reused):`,
+    ...lines,
+    `  ${'total'.padEnd(width)}  ${String(total).padStart(7)} ms`,
+    '',
+  ].join('\n')
 }
 
 function normaliseBaseUrl(value: string | undefined): string | undefined {
@@ -146,6 +180,8 @@ export function buildCommand(io: CliIO, done: (code: number) => void): Command {
     .option('--base-url <url>', 'absolute URL the site is served from (default: config site.base_url)')
     .option('--at <time>', 'reference time for overdue action items (default: now)')
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
+    .option('--no-cache', 'rebuild every record and rewrite the whole output (ignore dist/.cache)')
+    .option('--timings', 'print where the time went, by stage')
     .action(async (paths: string[], _flags: BuildFlags, command: Command) =>
       done((await runBuild(io, paths, command.optsWithGlobals<BuildFlags>())).code),
     )

@@ -1,3 +1,4 @@
+export { whyNotPublic } from '../render/render-postmortem.js'
 import { stat } from 'node:fs/promises'
 import { basename, extname, isAbsolute, relative, resolve } from 'node:path'
 import type { Diagnostic } from '../diagnostics.js'
@@ -7,7 +8,6 @@ import { loadConfig } from '../load/load-config.js'
 import { findRecordFiles } from '../load/find-files.js'
 import type { ProgressCallback } from '../progress.js'
 import type { LoadedIncidents } from '../validate/load-incidents.js'
-import type { Incident } from '../validate/normalize.js'
 import { loadIncidents } from '../validate/load-incidents.js'
 import type { Instant } from '../validate/timestamps.js'
 import { parseTimestamp } from '../validate/timestamps.js'
@@ -93,13 +93,6 @@ export function recordPaths(args: readonly string[], loaded: LoadedConfig, cwd: 
     ? loaded.config.incidents
     : resolve(loaded.root, loaded.config.incidents)
   return [relative(cwd, folder) || '.']
-}
-
-/** Why a record is left out of public output (a site or render without `--internal`). */
-export function whyNotPublic(incident: Pick<Incident, 'visibility' | 'status'>): string {
-  return incident.visibility === 'public'
-    ? `status is ${incident.status}, not published or closed`
-    : `visibility is ${incident.visibility}`
 }
 
 /** The config's incidents folder, absolute. */

@@ -67,7 +67,7 @@ export function initCommand(io: CliIO, done: (code: number) => void): Command {
       const steps = await applyInit(plan)
       say.info(`${steps.map((s) => line(s, 'done')).join('\n')}\n`)
       if (plan.gitRoot)
-        say.note(
+        say.info(
           `${c.yellow('note')}: GitHub runs workflows only from the repository root (${shown(plan.gitRoot)}): move .github/ there and adjust its paths.\n`,
         )
       const cd = dir === '.' ? '' : `cd ${sanitize(dir)} && `

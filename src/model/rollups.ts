@@ -1,5 +1,4 @@
-import { TZDate } from '@date-fns/tz'
-import { format } from 'date-fns'
+import { formatInZone } from './local-time.js'
 import type { Incident } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
@@ -58,9 +57,27 @@ export interface Rollups {
   action_items: { total: number; open: number; overdue: number; done: number; not_doing: number }
 }
 
+/**
+ * What roll-ups, the index and the action-item tracker read of an incident: no prose, no timeline, so
+ * a build can keep these for 10,000 records (and cache them) without holding whole records.
+ */
+export type IncidentFacts = Pick<
+  Incident,
+  | 'id'
+  | 'title'
+  | 'severity'
+  | 'status'
+  | 'type'
+  | 'services'
+  | 'tags'
+  | 'timezone'
+  | 'timestamps'
+  | 'action_items'
+>
+
 /** One incident with its derived figures. */
 export interface IncidentFigures {
-  incident: Incident
+  incident: IncidentFacts
   figures: Figures
 }
 
@@ -122,7 +139,7 @@ export function summarize(items: readonly IncidentFigures[], config: Config, at:
     const group = bySeverityItems.get(incident.severity)
     if (group) group.push(item)
     else bySeverityItems.set(incident.severity, [item])
-    const month = format(new TZDate(incident.timestamps.impact_started, config.timezone), 'yyyy-MM')
+    const month = formatInZone(incident.timestamps.impact_started, config.timezone, 'yyyy-MM')
     increment(byMonth, month)
     const impact = figures.durations.impact_duration
     for (const service of new Set(incident.services.map((s) => s.id))) {

@@ -1,5 +1,4 @@
-import { TZDate } from '@date-fns/tz'
-import { format } from 'date-fns'
+import { formatInZone } from '../model/local-time.js'
 import type Handlebars from 'handlebars'
 import type { Root } from 'mdast'
 import { formatDuration } from '../model/format-duration.js'
@@ -14,7 +13,7 @@ const instant = (v: Value) => (typeof v === 'number' && Number.isFinite(v) ? v :
 
 function inZone(v: Value, zone: Value, pattern: string): string {
   const at = instant(v)
-  return at === null ? '—' : format(new TZDate(at, text(zone) || 'UTC'), pattern)
+  return at === null ? '—' : formatInZone(at, text(zone) || 'UTC', pattern)
 }
 
 /** Formatting helpers: plain text out, for Markdown templates and HTML layouts alike. */

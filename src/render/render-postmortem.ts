@@ -53,3 +53,10 @@ export function renderPostmortemView(view: PostmortemView, templates: Templates)
 export function isPublic(incident: Pick<Incident, 'visibility' | 'status'>): boolean {
   return incident.visibility === 'public' && (incident.status === 'published' || incident.status === 'closed')
 }
+
+/** Why a record stays out of public output: `visibility is internal`, `status is draft, …`. */
+export function whyNotPublic(incident: Pick<Incident, 'visibility' | 'status'>): string {
+  return incident.visibility === 'public'
+    ? `status is ${incident.status}, not published or closed`
+    : `visibility is ${incident.visibility}`
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import Handlebars from 'handlebars'
@@ -22,6 +23,8 @@ export interface Templates {
   render(name: string, view: object): string
   /** Where each template and partial came from, for messages and overrides. */
   files: ReadonlyMap<string, string>
+  /** A hash of every template's name and text: equal fingerprints render equal output. */
+  fingerprint: string
 }
 
 const extension = '.hbs'
@@ -88,8 +91,10 @@ export async function loadTemplates(
   const hb = Handlebars.create()
   registerHelpers(hb, options.html ? formatHelpers : helpers)
   const compiled = new Map<string, Handlebars.TemplateDelegate>()
+  const hash = createHash('sha256')
   for (const [name, file] of files) {
     const source = await readFile(file, 'utf8')
+    hash.update(`${name}\0${source}\0`)
     try {
       hb.parse(source)
     } catch (error) {
@@ -111,6 +116,7 @@ export async function loadTemplates(
   }
   return {
     files,
+    fingerprint: hash.digest('hex'),
     render(name, view) {
       const template = compiled.get(name)
       if (!template) throw new PostmortemError(`no template named ${name}${extension}`)

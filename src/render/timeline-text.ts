@@ -1,5 +1,4 @@
-import { TZDate } from '@date-fns/tz'
-import { format } from 'date-fns'
+import { formatInZone } from '../model/local-time.js'
 import { sanitize } from '../terminal.js'
 import { durations } from '../model/durations.js'
 import { formatDuration, formatResponseTimes } from '../model/format-duration.js'
@@ -55,7 +54,7 @@ export function timelineText(incident: Incident, options: TimelineTextOptions): 
   const c = options.color
   const width = Math.max(40, Math.floor(options.width ?? 100))
   const zone = incident.timezone
-  const local = (at: Instant, pattern: string) => format(new TZDate(at, zone), pattern)
+  const local = (at: Instant, pattern: string) => formatInZone(at, zone, pattern)
   const events = [...(options.events ?? incident.timeline)].sort((a, b) => a.at - b.at)
   const phaseList = phases(incident.timestamps)
 

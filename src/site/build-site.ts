@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { TZDate } from '@date-fns/tz'
-import { format } from 'date-fns'
+import { formatInZone } from '../model/local-time.js'
 import { PostmortemError } from '../errors.js'
 import { deriveFigures } from '../model/figures.js'
 import type { IncidentFigures } from '../model/rollups.js'
@@ -75,148 +74,192 @@ export class DeniedTermError extends PostmortemError {
   }
 }
 
-async function assetFiles(dirs: readonly string[]): Promise<Map<string, Uint8Array>> {
+/** Every file of the theme's asset folders (shipped, then the override), as `assets/<name>`. */
+export async function assetFiles(config: Config, root: string): Promise<Map<string, Uint8Array>> {
+  const theme = config.site.theme ? join(root, config.site.theme) : undefined
   const files = new Map<string, Uint8Array>()
-  for (const dir of dirs) {
+  for (const dir of [packagePath('site/assets'), ...(theme ? [join(theme, 'assets')] : [])]) {
     const entries = await readdir(dir).catch(() => [] as string[])
     for (const name of entries) files.set(`assets/${name}`, await readFile(join(dir, name)))
   }
+  // Note: chart styles live in a file, not in <style> inside each SVG: the CSP allows no inline styles.
+  files.set('assets/charts.css', Buffer.from(`${timelineCss}\n${chartCss}`))
   return files
 }
 
-/**
- * Builds the static site of SPEC §6 in memory — pages straight from the validated records through the
- * theme's layouts, prose converted from the trees parsed once for the Markdown too — checks a public
- * build for denied terms, then swaps the folder in atomically.
- *
- * @param options - The incidents, configuration, audience, output folder and the rest; see
- *   {@link BuildSiteOptions}.
- * @returns How many incidents and files the site has, and the Markdown postmortems by id.
- * @throws {@link DeniedTermError} when a public build would contain a `deny` term (nothing is written);
- *   `TemplateError` when a theme layout fails.
- *
- * @example
- * ```ts
- * const { incidents, config, at } = await loadIncidents()
- * await buildSite({ incidents, config, at, root: '.', outDir: 'dist/site', audience: 'public',
- *   baseUrl: 'https://status.example.com/', markdown: await loadTemplates(), generator: 'my-script' })
- * ```
- */
-export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
-  const { config, audience, at } = options
-  const theme = config.site.theme ? join(options.root, config.site.theme) : undefined
-  const layouts = await loadTemplates({
+/** The theme's layouts: shipped, shadowed by name by the config's `site.theme`. */
+export function loadLayouts(config: Config, root: string, cwd?: string): Promise<Templates> {
+  const theme = config.site.theme ? join(root, config.site.theme) : undefined
+  return loadTemplates({
     dir: packagePath('site/layouts'),
     ...(theme && { overrides: join(theme, 'layouts') }),
     html: true,
-    ...(options.cwd && { cwd: options.cwd }),
+    ...(cwd && { cwd }),
   })
-  const incidents = publishable(options.incidents, audience, redactPatterns(config.redact))
-  const items: IncidentFigures[] = incidents.map((incident) => ({
-    incident,
-    figures: deriveFigures(incident, config, at),
-  }))
-  const files = new Map<string, string | Uint8Array>()
-  const postmortems = new Map<string, string>()
-  const excerpts = new Map<string, string>()
-  const entries: SiteEntry[] = []
-  const page = (path: string, title: string) => siteContext(config, audience, path, title, options.generator)
+}
 
-  const onSite = new Set(items.map((i) => i.incident.id))
-  for (const { incident, figures } of items) {
-    // Related incidents that are not on this site (internal ones, in a public build) are left out.
-    const view = {
-      ...postmortemView(incident, figures, config, audience),
-      related: (incident.related ?? []).filter((id) => onSite.has(id)),
-    }
-    const markdown = renderPostmortemView(view, options.markdown)
-    postmortems.set(incident.id, markdown)
-    excerpts.set(incident.id, excerpt(view.summary))
-    const idPrefix = `pm-${incident.id}`
-    const charts = {
-      timeline: timelineSvg(incident, { idPrefix: `${idPrefix}-timeline`, embedStyle: false }),
-      metrics: incident.metrics.map((metric, i) => ({
-        name: metric.name,
-        unit: metric.unit,
-        svg: metricChartSvg(metric, incident, { idPrefix: `${idPrefix}-metric-${i}`, embedStyle: false }),
-        rows: metricTable(metric, incident),
-      })),
-      groups:
-        (incident.impact?.groups ?? []).length === 0
-          ? null
-          : barChartSvg(
-              incident.impact!.groups!.map((g) => ({
-                label: g.name,
-                value: g.value,
-                ...(g.unit && { unit: g.unit }),
-              })),
-              { title: 'Impact by group', idPrefix: `${idPrefix}-groups`, embedStyle: false },
-            ),
-    }
-    const path = paths.incident(incident.id)
-    files.set(
-      path,
-      layouts.render('incident.html', {
-        ...page(path, incident.title),
-        incident: incidentView(view, charts),
-      }),
-    )
-    files.set(paths.markdown(incident.id), markdown)
-    entries.push({
-      id: incident.id,
-      title: incident.title,
-      path: `incidents/${incident.id}/`,
-      summary: excerpts.get(incident.id)!,
-      content_html: view.summary ? proseHtml(view.summary) : '',
-      severity: incident.severity,
-      status: incident.status,
-      type: incident.type,
-      services: incident.services.map((s) => s.id),
-      tags: incident.tags ?? [],
-      started: incident.timestamps.impact_started,
-      resolved: incident.timestamps.resolved,
-      // Note: records carry no publication date; the impact end (else start) is stable across builds.
-      published:
-        incident.timestamps.impact_ended ??
-        incident.timestamps.resolved ??
-        incident.timestamps.impact_started,
-      updated: Math.max(
-        lastChange(incident),
-        options.changed?.get(resolve(options.cwd ?? '.', incident.file)) ?? 0,
-      ),
-      figures: figures.durations,
-    })
-    options.onProgress?.(entries.length, items.length, 'render')
+/** What every page of one build shares. */
+export interface SiteContext {
+  config: Config
+  audience: Audience
+  /** HTML layouts (`loadLayouts`). */
+  layouts: Templates
+  /** Markdown templates of the postmortems. */
+  markdown: Templates
+  baseUrl: string
+  generator: string
+  at: Instant
+}
+
+/** What the index, stats, action items and feeds need of one incident on the site. */
+export interface SiteSummary extends IncidentFigures {
+  /** The incident in the feeds, search and incidents.json; `updated` is set when the site is assembled. */
+  entry: Omit<SiteEntry, 'updated'>
+  /** The latest moment the record mentions (epoch ms). */
+  lastChange: number
+}
+
+/** One incident's files (its page and its Markdown postmortem) and its summary. */
+export interface IncidentOutput {
+  /** Site-relative path → content. */
+  files: Map<string, string>
+  markdown: string
+  summary: SiteSummary
+}
+
+/**
+ * Renders one published incident (see `publishable`): the postmortem view is built once and serves
+ * both the Markdown and the HTML page. `related` lists the related ids that are on this site.
+ */
+export function incidentOutput(
+  incident: Incident,
+  related: readonly string[],
+  context: SiteContext,
+): IncidentOutput {
+  const { config, audience } = context
+  const figures = deriveFigures(incident, config, context.at)
+  const view = { ...postmortemView(incident, figures, config, audience), related: [...related] }
+  const markdown = renderPostmortemView(view, context.markdown)
+  const idPrefix = `pm-${incident.id}`
+  const charts = {
+    timeline: timelineSvg(incident, { idPrefix: `${idPrefix}-timeline`, embedStyle: false }),
+    metrics: incident.metrics.map((metric, i) => ({
+      name: metric.name,
+      unit: metric.unit,
+      svg: metricChartSvg(metric, incident, { idPrefix: `${idPrefix}-metric-${i}`, embedStyle: false }),
+      rows: metricTable(metric, incident),
+    })),
+    groups:
+      (incident.impact?.groups ?? []).length === 0
+        ? null
+        : barChartSvg(
+            incident.impact!.groups!.map((g) => ({
+              label: g.name,
+              value: g.value,
+              ...(g.unit && { unit: g.unit }),
+            })),
+            { title: 'Impact by group', idPrefix: `${idPrefix}-groups`, embedStyle: false },
+          ),
   }
+  const path = paths.incident(incident.id)
+  const page = context.layouts.render('incident.html', {
+    ...siteContext(config, audience, path, incident.title, context.generator),
+    incident: incidentView(view, charts),
+  })
+  const summaryText = excerpt(view.summary)
+  const t = incident.timestamps
+  return {
+    files: new Map([
+      [path, page],
+      [paths.markdown(incident.id), markdown],
+    ]),
+    markdown,
+    summary: {
+      incident: {
+        id: incident.id,
+        title: incident.title,
+        severity: incident.severity,
+        status: incident.status,
+        type: incident.type,
+        services: incident.services,
+        timezone: incident.timezone,
+        timestamps: incident.timestamps,
+        ...(incident.tags && { tags: incident.tags }),
+        // Note: the prose of action items is on the incident's page only; summaries stay small.
+        ...(incident.action_items && {
+          action_items: incident.action_items.map(
+            ({ description: _d, not_doing_reason: _r, ...item }) => item,
+          ),
+        }),
+      },
+      figures,
+      entry: {
+        id: incident.id,
+        title: incident.title,
+        path: `incidents/${incident.id}/`,
+        summary: summaryText,
+        content_html: view.summary ? proseHtml(view.summary) : '',
+        severity: incident.severity,
+        status: incident.status,
+        type: incident.type,
+        services: incident.services.map((s) => s.id),
+        tags: incident.tags ?? [],
+        started: t.impact_started,
+        resolved: t.resolved,
+        // Note: records carry no publication date; the impact end (else start) is stable across builds.
+        published: t.impact_ended ?? t.resolved ?? t.impact_started,
+        figures: figures.durations,
+      },
+      lastChange: lastChange(incident),
+    },
+  }
+}
 
+/**
+ * The pages and files made from all incidents together: index, stats, action items, feeds, sitemap,
+ * incidents.json and the search index. `updated` gives each incident's last change (epoch ms) when
+ * known better than from the record, e.g. from git.
+ */
+export function aggregateFiles(
+  summaries: readonly SiteSummary[],
+  context: SiteContext,
+  updated: (summary: SiteSummary) => number = (s) => s.lastChange,
+): Map<string, string> {
+  const { config, audience, at, layouts } = context
+  const page = (path: string, title: string) => siteContext(config, audience, path, title, context.generator)
+  const files = new Map<string, string>()
+  const excerpts = new Map(summaries.map((s) => [s.incident.id, s.entry.summary]))
   files.set(
     paths.index,
     layouts.render('index.html', {
       ...page(paths.index, config.site.title),
-      ...indexView(items, config, excerpts),
+      ...indexView(summaries, config, excerpts),
     }),
   )
-  const rollups = summarize(items, config, at)
+  const rollups = summarize(summaries, config, at)
   files.set(
     paths.stats,
     layouts.render('stats.html', {
       ...page(paths.stats, 'Stats'),
-      ...statsView(rollups, statsCharts(items, rollups, config)),
+      ...statsView(rollups, statsCharts(summaries, rollups, config)),
     }),
   )
   files.set(
     paths.actions,
     layouts.render('action-items.html', {
       ...page(paths.actions, 'Action items'),
-      ...actionItemsView(items, config, at),
+      ...actionItemsView(summaries, config, at),
     }),
   )
-
+  const entries: SiteEntry[] = summaries.map((s) => ({
+    ...s.entry,
+    updated: Math.max(s.lastChange, updated(s)),
+  }))
   const info: SiteInfo = {
     title: config.site.title,
     ...(config.site.description && { description: config.site.description }),
-    baseUrl: options.baseUrl,
-    generator: options.generator,
+    baseUrl: context.baseUrl,
+    generator: context.generator,
   }
   files.set('feed.xml', atomFeed(info, entries))
   files.set('rss.xml', rssFeed(info, entries))
@@ -232,25 +275,88 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       ...entries.map((e) => ({ path: e.path, lastmod: e.updated })),
     ]),
   )
-  // Note: chart styles live in a file, not in <style> inside each SVG: the CSP allows no inline styles.
-  files.set('assets/charts.css', `${timelineCss}\n${chartCss}`)
-  for (const [path, content] of await assetFiles([
-    packagePath('site/assets'),
-    ...(theme ? [join(theme, 'assets')] : []),
-  ]))
-    files.set(path, content)
+  return files
+}
 
-  if (audience === 'public' && config.deny.length > 0) {
-    const texts = new Map<string, string>()
-    for (const [path, content] of files)
-      texts.set(path, typeof content === 'string' ? content : Buffer.from(content).toString('utf8'))
-    const hits = findDenied(texts, config.deny)
-    if (hits.length > 0) throw new DeniedTermError(hits)
+/** The ids of `related` that are on the site. */
+export function relatedOnSite(incident: Pick<Incident, 'related'>, onSite: ReadonlySet<string>): string[] {
+  return (incident.related ?? []).filter((id) => onSite.has(id))
+}
+
+/** Throws when a public build's file contains a `deny` term. */
+export function checkDenied(
+  config: Config,
+  audience: Audience,
+  files: ReadonlyMap<string, string | Uint8Array>,
+): void {
+  if (audience !== 'public' || config.deny.length === 0) return
+  const texts = new Map<string, string>()
+  for (const [path, content] of files)
+    texts.set(path, typeof content === 'string' ? content : Buffer.from(content).toString('utf8'))
+  const hits = findDenied(texts, config.deny)
+  if (hits.length > 0) throw new DeniedTermError(hits)
+}
+
+/**
+ * Builds the static site of SPEC §6 in memory — pages straight from the validated records through the
+ * theme's layouts, prose converted from the trees parsed once for the Markdown too — checks a public
+ * build for denied terms, then swaps the folder in atomically. (The CLI's `build` goes through
+ * `buildRecords` instead, which streams pages to disk and reuses unchanged records.)
+ *
+ * @param options - The incidents, configuration, audience, output folder and the rest; see
+ *   {@link BuildSiteOptions}.
+ * @returns How many incidents and files the site has, and the Markdown postmortems by id.
+ * @throws {@link DeniedTermError} when a public build would contain a `deny` term (nothing is written);
+ *   `TemplateError` when a theme layout fails.
+ *
+ * @example
+ * ```ts
+ * const { incidents, config, at } = await loadIncidents()
+ * await buildSite({ incidents, config, at, root: '.', outDir: 'dist/site', audience: 'public',
+ *   baseUrl: 'https://status.example.com/', markdown: await loadTemplates(), generator: 'my-script' })
+ * ```
+ */
+export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
+  const { config, audience } = options
+  const context: SiteContext = {
+    config,
+    audience,
+    layouts: await loadLayouts(config, options.root, options.cwd),
+    markdown: options.markdown,
+    baseUrl: options.baseUrl,
+    generator: options.generator,
+    at: options.at,
   }
+  const incidents = publishable(options.incidents, audience, redactPatterns(config.redact))
+  const onSite = new Set(incidents.map((i) => i.id))
+  const files = new Map<string, string | Uint8Array>()
+  const postmortems = new Map<string, string>()
+  const summaries: SiteSummary[] = []
+  for (const incident of incidents) {
+    // Related incidents that are not on this site (internal ones, in a public build) are left out.
+    const output = incidentOutput(incident, relatedOnSite(incident, onSite), context)
+    checkDenied(config, audience, output.files)
+    for (const [path, content] of output.files) files.set(path, content)
+    postmortems.set(incident.id, output.markdown)
+    summaries.push(output.summary)
+    options.onProgress?.(summaries.length, incidents.length, 'render')
+  }
+  const cwd = options.cwd ?? '.'
+  const byId = new Map(incidents.map((i) => [i.id, i.file]))
+  const aggregates = aggregateFiles(
+    summaries,
+    context,
+    (s) => options.changed?.get(resolve(cwd, byId.get(s.incident.id)!)) ?? 0,
+  )
+  checkDenied(config, audience, aggregates)
+  for (const [path, content] of aggregates) files.set(path, content)
+  const assets = await assetFiles(config, options.root)
+  checkDenied(config, audience, assets)
+  for (const [path, content] of assets) files.set(path, content)
   options.onProgress?.(0, files.size, 'write')
   await writeFolderAtomically(options.outDir, files)
   options.onProgress?.(files.size, files.size, 'write')
-  return { incidents: items.length, files: files.size, postmortems }
+  return { incidents: summaries.length, files: files.size, postmortems }
 }
 
 /** The latest moment the record mentions: it moves when a postmortem gains events or is resolved. */
@@ -277,10 +383,7 @@ function statsCharts(
   const levels = config.severities.map((s) => s.name)
   // One month label per incident, computed once.
   const monthOf = new Map(
-    items.map((i) => [
-      i,
-      format(new TZDate(i.incident.timestamps.impact_started, config.timezone), 'yyyy-MM'),
-    ]),
+    items.map((i) => [i, formatInZone(i.incident.timestamps.impact_started, config.timezone, 'yyyy-MM')]),
   )
   const byMonth = new Map<string, IncidentFigures[]>()
   for (const i of items) {

@@ -1,6 +1,6 @@
-import { TZDate, tzOffset } from '@date-fns/tz'
 import { scaleLinear, scaleUtc } from 'd3-scale'
 import { formatDuration } from '../model/format-duration.js'
+import { instantAt, wallClock } from '../model/local-time.js'
 import type { Instant } from '../validate/timestamps.js'
 import type { Child, Markup } from './svg.js'
 import { el, raw } from './svg.js'
@@ -129,6 +129,10 @@ export function chartWidth(width: number | undefined, fallback: number): number 
   return Number.isFinite(width) ? Math.max(320, Math.round(width!)) : fallback
 }
 
+// Note: built once; constructing an Intl.NumberFormat per value cost a build 5 % of its time.
+const numbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+const tinyNumbers = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 })
+
 /**
  * A number for people, with thousands separators and at most two decimals (two significant digits
  * for tiny values), followed by ` unit` when given: `4,120,000`, `0.09 %`, `5,000 ms`.
@@ -137,12 +141,7 @@ export function chartWidth(width: number | undefined, fallback: number): number 
  */
 export function formatValue(value: number, unit?: string): string {
   const tiny = value !== 0 && Math.abs(value) < 0.01
-  const text = new Intl.NumberFormat(
-    'en-US',
-    tiny ? { maximumSignificantDigits: 2 } : { maximumFractionDigits: 2 },
-  )
-    .format(value)
-    .replace(/^-/, '−')
+  const text = (tiny ? tinyNumbers : numbers).format(value).replace(/^-/, '−')
   return unit ? `${text} ${unit}` : text
 }
 
@@ -152,12 +151,6 @@ export function formatValue(value: number, unit?: string): string {
  */
 export function drawable(value: number): number {
   return Math.min(1e300, Math.max(-1e300, value))
-}
-
-/** The instant's local date and time in `zone`, as a Date whose UTC fields hold it. */
-/** The wall-clock time of an instant in a zone, as a UTC Date (for d3's calendar arithmetic). */
-export function wallClock(at: Instant, zone: string): Date {
-  return new Date(at + tzOffset(zone, new Date(at)) * 60_000)
 }
 
 /** True when `first` and `last` fall on different local dates in `zone`. */
@@ -176,16 +169,7 @@ export function localTimeTicks(start: Instant, end: Instant, zone: string, count
   const ticks = scaleUtc()
     .domain([wallClock(start, zone), wallClock(end, zone)])
     .ticks(count)
-  const instants = ticks.map((d) =>
-    new TZDate(
-      d.getUTCFullYear(),
-      d.getUTCMonth(),
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-      zone,
-    ).getTime(),
-  )
+  const instants = ticks.map((d) => instantAt(d.getTime(), zone))
   return [...new Set(instants)].filter((at) => at >= start && at <= end)
 }
 

@@ -1,7 +1,6 @@
-import { TZDate } from '@date-fns/tz'
+import { formatInZone } from '../model/local-time.js'
 import { scaleLinear, scaleUtc } from 'd3-scale'
 import { area, line } from 'd3-shape'
-import { format } from 'date-fns'
 import { formatDuration } from '../model/format-duration.js'
 import { phases } from '../model/phases.js'
 import type { Incident, Metric } from '../validate/normalize.js'
@@ -185,7 +184,7 @@ export function metricTable(metric: Metric, incident: Incident): MetricRow[] {
     series.length > 0 && crossesMidnight(series[0]!.at, series.at(-1)!.at, zone) ? 'd MMM HH:mm' : 'HH:mm'
   return series.map(({ at, value }) => ({
     at,
-    time: format(new TZDate(at, zone), pattern),
+    time: formatInZone(at, zone, pattern),
     value: formatValue(value, metric.unit),
   }))
 }
@@ -240,7 +239,7 @@ function frameFor(
   width: number,
 ): { frame: Frame; markerLabels: MarkerLabel[] } {
   const zone = incident.timezone
-  const local = (at: Instant, pattern: string) => format(new TZDate(at, zone), pattern)
+  const local = (at: Instant, pattern: string) => formatInZone(at, zone, pattern)
   // Time: the samples' extent; one sample (or none) gets half an hour either side.
   let [first, last] =
     series.length > 0 ? [series[0]!.at, series.at(-1)!.at] : [incident.timestamps.impact_started, NaN]

@@ -1,5 +1,4 @@
-import { TZDate } from '@date-fns/tz'
-import { format } from 'date-fns'
+import { wallClock } from '../model/local-time.js'
 import Handlebars from 'handlebars'
 import type { Root } from 'mdast'
 import { dueDay } from '../model/action-items.js'
@@ -79,7 +78,7 @@ export function indexView(
   const rows = [...items]
     .sort((a, b) => b.incident.timestamps.impact_started - a.incident.timestamps.impact_started)
     .map(({ incident, figures }) => {
-      const year = format(new TZDate(incident.timestamps.impact_started, incident.timezone), 'yyyy')
+      const year = String(wallClock(incident.timestamps.impact_started, incident.timezone).getUTCFullYear())
       return {
         id: incident.id,
         title: incident.title,

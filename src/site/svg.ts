@@ -12,6 +12,10 @@ const invisible =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]/g
 // A UTF-16 surrogate without its partner is not a character, and XML has no way to write it.
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+// Any character the three replacements below touch: most text has none and is returned as is.
+const needsEscaping =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff&<>"']/
 const entities: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -26,6 +30,7 @@ const entities: Record<string, string> = {
  * overrides can disguise text); lone surrogates become U+FFFD.
  */
 export function escapeXml(text: string): string {
+  if (!needsEscaping.test(text)) return text
   return text
     .replace(invisible, '')
     .replace(loneSurrogate, '\ufffd')

@@ -1,7 +1,6 @@
-import { TZDate } from '@date-fns/tz'
+import { formatInZone, wallClock } from '../model/local-time.js'
 import { scaleUtc } from 'd3-scale'
 import { utcDay } from 'd3-time'
-import { format } from 'date-fns'
 import { durations } from '../model/durations.js'
 import { formatDuration, formatResponseTimes } from '../model/format-duration.js'
 import type { Phase } from '../model/phases.js'
@@ -11,7 +10,7 @@ import { eventKinds } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
 import type { Child, Markup } from './svg.js'
 import { el, raw, safeHttpUrl } from './svg.js'
-import { idPrefix, localTimeAxis, localTimeTicks, wallClock } from './chart-style.js'
+import { idPrefix, localTimeAxis, localTimeTicks } from './chart-style.js'
 import { markerPath, textWidth, timelineCss, truncate, wrap } from './timeline-style.js'
 
 export { timelineCss } from './timeline-style.js'
@@ -145,7 +144,7 @@ function frameFor(incident: Incident, events: readonly TimelineEvent[], width: n
     domain,
     crossesMidnight: utcDay.count(wallClock(first, zone), wallClock(last, zone)) > 0,
     x: (at) => scale(at),
-    local: (at, pattern) => format(new TZDate(at, zone), pattern),
+    local: (at, pattern) => formatInZone(at, zone, pattern),
   }
 }
 

@@ -1,6 +1,167 @@
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
+import writeFileAtomic from 'write-file-atomic'
 import { PostmortemError } from '../errors.js'
+
+/** Where a build's files go until it is sure the build succeeded. */
+export interface OutputSink {
+  /** Adds a file; `path` is relative to the output folder (`site/index.html`, `postmortems/x.md`). */
+  put(path: string, content: string | Uint8Array): Promise<void>
+  /** Removes a file of the previous output (incremental builds). */
+  remove(path: string): void
+  /** Makes the output visible; returns how many files were written. */
+  commit(): Promise<number>
+  /** Drops everything put so far; the previous output stays as it was. */
+  abort(): Promise<void>
+}
+
+/** `path` inside `folder`, refusing any path that would leave it. */
+function inside(folder: string, path: string): string {
+  const file = resolve(folder, path)
+  // Note: paths come from validated ids, but a path leaving the folder must never be written.
+  if (relative(folder, file).startsWith('..') || !file.startsWith(folder + sep))
+    throw new PostmortemError(`refusing to write outside the output folder: ${path}`)
+  return file
+}
+
+/** Writes files into a fresh sibling of `target`; `swap()` then replaces `target` with two renames. */
+class StagedFolder {
+  private fresh: Promise<string> | undefined
+  private readonly made = new Set<string>()
+
+  constructor(readonly target: string) {}
+
+  private folder(): Promise<string> {
+    this.fresh ??= mkdir(dirname(this.target), { recursive: true }).then(() =>
+      mkdtemp(join(dirname(this.target), `.${basename(this.target)}-new-`)),
+    )
+    return this.fresh
+  }
+
+  async write(path: string, content: string | Uint8Array): Promise<void> {
+    const file = inside(await this.folder(), path)
+    const dir = dirname(file)
+    if (!this.made.has(dir)) {
+      await mkdir(dir, { recursive: true })
+      this.made.add(dir)
+    }
+    await writeFile(file, content)
+  }
+
+  async swap(): Promise<void> {
+    const fresh = await this.folder()
+    const exists = await stat(this.target).then(
+      () => true,
+      () => false,
+    )
+    const old = exists ? fresh.replace(/-new-([^/\\]*)$/, '-old-$1') : undefined
+    if (old) await rename(this.target, old)
+    try {
+      await rename(fresh, this.target)
+    } catch (error) {
+      if (old) await rename(old, this.target)
+      await this.discard()
+      throw error
+    }
+    if (old) await rm(old, { recursive: true, force: true })
+  }
+
+  async discard(): Promise<void> {
+    if (this.fresh) await rm(await this.fresh, { recursive: true, force: true })
+  }
+}
+
+/**
+ * A whole new output: each top-level folder (`site/`, `postmortems/`) is written into a fresh sibling
+ * as files arrive (nothing is held in memory), then swapped in at commit. Readers never see a mix;
+ * an aborted build leaves the previous folders untouched.
+ */
+export class FolderSwapSink implements OutputSink {
+  private readonly folders = new Map<string, StagedFolder>()
+  private written = 0
+
+  constructor(
+    readonly outDir: string,
+    /** The folders this output replaces as a whole, even when nothing is put into one. */
+    names: readonly string[],
+  ) {
+    for (const name of names) this.staged(name)
+  }
+
+  private staged(name: string): StagedFolder {
+    let folder = this.folders.get(name)
+    if (!folder) this.folders.set(name, (folder = new StagedFolder(inside(resolve(this.outDir), name))))
+    return folder
+  }
+
+  async put(path: string, content: string | Uint8Array): Promise<void> {
+    const [name, ...rest] = path.split('/')
+    if (rest.length === 0) throw new PostmortemError(`not inside an output folder: ${path}`)
+    await this.staged(name!).write(rest.join('/'), content)
+    this.written += 1
+  }
+
+  remove(): void {
+    // Nothing to do: the folders are replaced as a whole.
+  }
+
+  async commit(): Promise<number> {
+    for (const folder of this.folders.values()) await folder.swap()
+    return this.written
+  }
+
+  async abort(): Promise<void> {
+    for (const folder of this.folders.values()) await folder.discard()
+  }
+}
+
+/**
+ * Changes to an existing output: files are held until commit, then each is written atomically in
+ * place (temporary file + rename) and removed files are deleted. Used when only some records changed:
+ * rewriting 20,000 unchanged files would cost more than the whole rebuild. A reader may see some
+ * files new and others not yet; never a half-written file.
+ */
+export class InPlaceSink implements OutputSink {
+  private readonly files = new Map<string, string | Uint8Array>()
+  private readonly removed = new Set<string>()
+
+  constructor(readonly outDir: string) {}
+
+  put(path: string, content: string | Uint8Array): Promise<void> {
+    inside(resolve(this.outDir), path)
+    this.files.set(path, content)
+    this.removed.delete(path)
+    return Promise.resolve()
+  }
+
+  remove(path: string): void {
+    if (!this.files.has(path)) this.removed.add(path)
+  }
+
+  async commit(): Promise<number> {
+    const root = resolve(this.outDir)
+    for (const [path, content] of this.files) {
+      const file = inside(root, path)
+      await mkdir(dirname(file), { recursive: true })
+      // Note: no fsync: atomicity needs only the rename, and this output can be rebuilt.
+      await writeFileAtomic(file, typeof content === 'string' ? content : Buffer.from(content), {
+        fsync: false,
+      })
+    }
+    for (const path of this.removed) {
+      const file = inside(root, path)
+      await rm(file, { force: true })
+      await rmdir(dirname(file)).catch(() => undefined) // only when it is now empty
+    }
+    return this.files.size
+  }
+
+  abort(): Promise<void> {
+    this.files.clear()
+    this.removed.clear()
+    return Promise.resolve()
+  }
+}
 
 /**
  * Writes a whole folder at once: every file into a fresh sibling folder, then swaps it in with two
@@ -11,35 +172,12 @@ export async function writeFolderAtomically(
   outDir: string,
   files: ReadonlyMap<string, string | Uint8Array>,
 ): Promise<void> {
-  const target = resolve(outDir)
-  const parent = dirname(target)
-  await mkdir(parent, { recursive: true })
-  const fresh = await mkdtemp(join(parent, `.${basename(target)}-new-`))
+  const folder = new StagedFolder(resolve(outDir))
   try {
-    for (const [path, content] of files) {
-      const file = resolve(fresh, path)
-      // Note: paths come from validated ids, but a path leaving the folder must never be written.
-      if (relative(fresh, file).startsWith('..') || !file.startsWith(fresh + sep))
-        throw new PostmortemError(`refusing to write outside the output folder: ${path}`)
-      await mkdir(dirname(file), { recursive: true })
-      await writeFile(file, content)
-    }
+    for (const [path, content] of files) await folder.write(path, content)
   } catch (error) {
-    await rm(fresh, { recursive: true, force: true })
+    await folder.discard()
     throw error
   }
-  const exists = await stat(target).then(
-    () => true,
-    () => false,
-  )
-  const old = exists ? `${fresh.replace(/-new-([^/\\]*)$/, '-old-$1')}` : undefined
-  if (old) await rename(target, old)
-  try {
-    await rename(fresh, target)
-  } catch (error) {
-    if (old) await rename(old, target)
-    await rm(fresh, { recursive: true, force: true })
-    throw error
-  }
-  if (old) await rm(old, { recursive: true, force: true })
+  await folder.swap()
 }

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz'
-import { format } from 'date-fns'
+import { format } from 'date-fns/format'
 import type { Instant } from './timestamps.js'
 
 // Latin letters that Unicode does not decompose into a base letter and a mark.

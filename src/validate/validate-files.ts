@@ -1,14 +1,13 @@
 import { basename, extname, relative } from 'node:path'
 import pMap from 'p-map'
-import type { Diagnostic } from '../diagnostics.js'
+import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
 import { findRecordFiles } from '../load/find-files.js'
-import type { ParsedSource } from '../load/parse-source.js'
 import { locate } from '../load/parse-source.js'
 import { readSource } from '../load/read-source.js'
 import type { ProgressCallback } from '../progress.js'
 import type { Incident } from './normalize.js'
-import type { ValidatedFile, ValidateOptions } from './validate-incident.js'
+import type { ValidateOptions } from './validate-incident.js'
 import { validateSource } from './validate-incident.js'
 
 /** The outcome of validating a set of record files. */
@@ -50,10 +49,13 @@ export async function validateFiles(
     { concurrency: 8 },
   )
   const diagnostics = [...found.diagnostics, ...checked.flatMap((c) => c.result.diagnostics)]
-  const known = new Set<string>()
-  if (options.incidentsDir)
-    for (const f of (await findRecordFiles([options.incidentsDir], cwd)).files) known.add(stem(f))
-  diagnostics.push(...crossFileDiagnostics(checked, known))
+  const identities = checked.map(({ source, result }) => ({
+    file: source.file,
+    id: source.data?.id,
+    related: result.incident?.related ?? [],
+    locate: (path: DataPath) => locate(source, path),
+  }))
+  diagnostics.push(...crossFileDiagnostics(identities, await knownIds(options.incidentsDir, cwd)))
   const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))
   return {
     files: checked.map((c) => c.source.file),
@@ -68,43 +70,63 @@ function stem(file: string): string {
   return basename(file, extname(file))
 }
 
-function crossFileDiagnostics(
-  checked: ReadonlyArray<{ source: ParsedSource; result: ValidatedFile }>,
+/** The ids of the records in the incidents folder (file names without extension). */
+export async function knownIds(incidentsDir: string | undefined, cwd: string): Promise<Set<string>> {
+  const known = new Set<string>()
+  if (incidentsDir) for (const f of (await findRecordFiles([incidentsDir], cwd)).files) known.add(stem(f))
+  return known
+}
+
+/** What the cross-file checks need of one record; `locate` is only called for records with a problem. */
+export interface RecordIdentity {
+  /** As shown in diagnostics. */
+  file: string
+  /** The record's `id` as written (anything, when the record is broken). */
+  id: unknown
+  /** Its valid `related` ids. */
+  related: readonly string[]
+  locate(path: DataPath): { line?: number; column?: number }
+}
+
+/**
+ * What needs all records: each id used once (the second use is reported), every `related` id naming
+ * a record that exists (here, or in `known`).
+ */
+export function crossFileDiagnostics(
+  records: readonly RecordIdentity[],
   known: ReadonlySet<string>,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = []
   const owners = new Map<string, string>()
   const ids = new Set<string>(known)
-  for (const { source } of checked) {
-    const id = source.data?.id
+  for (const record of records) {
+    const { id } = record
     if (typeof id !== 'string') continue
     ids.add(id)
     const first = owners.get(id)
-    if (first === undefined) owners.set(id, source.file)
+    if (first === undefined) owners.set(id, record.file)
     else
       diagnostics.push({
         code: 'DUPLICATE_ID',
         severity: 'error',
         message: `incident id \`${id}\` is already used by ${first}`,
         hint: 'Each incident needs its own id; rename one of the records and its file.',
-        file: source.file,
-        ...locate(source, ['id']),
+        file: record.file,
+        ...record.locate(['id']),
         path: ['id'],
       })
   }
-  for (const { source, result } of checked) {
-    const related = result.incident?.related ?? []
-    for (const [i, id] of related.entries())
+  for (const record of records)
+    for (const [i, id] of record.related.entries())
       if (!ids.has(id))
         diagnostics.push({
           code: 'RELATED_NOT_FOUND',
           severity: 'error',
           message: `related incident \`${id}\` does not exist`,
           hint: 'Use the id of a record in the incidents folder (its file name without `.yaml`).',
-          file: source.file,
-          ...locate(source, ['related', i]),
+          file: record.file,
+          ...record.locate(['related', i]),
           path: ['related', i],
         })
-  }
   return diagnostics
 }

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import writeFileAtomic from 'write-file-atomic'
+import type { Diagnostic } from '../diagnostics.js'
+import type { Incident } from '../validate/normalize.js'
+import type { SiteSummary } from './build-site.js'
+
+/**
+ * What the last successful build knew of one record file. A record whose bytes, overdue action items
+ * and shown related incidents are unchanged, under the same build key, has the same page, Markdown
+ * postmortem, warnings and summary: a warm build reuses them without reading the record.
+ */
+export interface CachedRecord {
+  /** `stat` of the file when it was read: equal size and modification time skip reading it. */
+  mtimeMs: number
+  size: number
+  /** SHA-256 of the file's bytes. */
+  hash: string
+  id: string
+  related: string[]
+  /** Lint warnings of the record (it had no errors, or the build would have stopped). */
+  warnings: Diagnostic[]
+  /**
+   * What decides which action items are overdue (the reference time moves, the record did not), for
+   * records not on the site; the summary holds it for the others.
+   */
+  facts?: Pick<Incident, 'severity' | 'timestamps' | 'action_items'>
+  /** Ids of its action items overdue at the build's reference time: a change re-renders the page. */
+  overdue: string[]
+  /** The incident on the site, or `null` when this build does not show it. */
+  summary: SiteSummary | null
+  /** Why a valid record is not on the site (`visibility is internal`). */
+  hidden?: string
+  /** The related ids its page links to (those that were on the site). */
+  shown: string[]
+}
+
+/** The cache of one output folder. */
+export interface BuildManifest {
+  /** Hash of everything that shapes every page (tool version, config, templates, audience, URL). */
+  key: string
+  /** By file name as shown in diagnostics (relative to the working directory). */
+  records: Record<string, CachedRecord>
+}
+
+const format = 1
+
+/** `<out>/.cache/postmortem-build.json`: inside the output folder, so deleting `dist/` clears it. */
+export function manifestPath(outDir: string): string {
+  return join(outDir, '.cache', 'postmortem-build.json')
+}
+
+/** A stable hash of JSON-able parts. */
+export function hashOf(...parts: unknown[]): string {
+  const hash = createHash('sha256')
+  for (const part of parts) hash.update(`${JSON.stringify(part) ?? 'undefined'}\0`)
+  return hash.digest('hex')
+}
+
+/** SHA-256 of bytes, hex. */
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+/**
+ * The manifest of the last build into `outDir` with this `key`, or `undefined` when there is none,
+ * it was made for other settings, it is unreadable, or the output it describes is gone.
+ */
+export async function loadManifest(outDir: string, key: string): Promise<BuildManifest | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(manifestPath(outDir), 'utf8')) as {
+      format?: number
+    } & BuildManifest
+    if (parsed.format !== format || parsed.key !== key || typeof parsed.records !== 'object') return undefined
+    const present = await Promise.all(
+      ['site', 'postmortems'].map((name) =>
+        stat(join(outDir, name)).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ),
+      ),
+    )
+    return present.every(Boolean) ? parsed : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Saves the manifest atomically (a cache: losing it only makes the next build a full one). */
+export async function saveManifest(outDir: string, manifest: BuildManifest): Promise<void> {
+  await mkdir(join(outDir, '.cache'), { recursive: true })
+  await writeFileAtomic(manifestPath(outDir), JSON.stringify({ format, ...manifest }), { fsync: false })
+}

@@ -1,0 +1,363 @@
+import { readFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { basename, extname, relative } from 'node:path'
+import pMap from 'p-map'
+import type { DataPath, Diagnostic } from '../diagnostics.js'
+import { compareDiagnostics } from '../diagnostics.js'
+import { PostmortemError } from '../errors.js'
+import { fileTooLarge, locate, parseSource, unreadable } from '../load/parse-source.js'
+import { actionItemHealth, isOverdue } from '../model/action-items.js'
+import { packageVersion } from '../paths.js'
+import { whyNotPublic } from '../render/render-postmortem.js'
+import type { ProgressCallback } from '../progress.js'
+import { Timings } from '../timings.js'
+import type { Incident } from '../validate/normalize.js'
+import type { Config } from '../validate/schema.js'
+import type { Instant } from '../validate/timestamps.js'
+import { crossFileDiagnostics, knownIds } from '../validate/validate-files.js'
+import { validateSource } from '../validate/validate-incident.js'
+import type { CachedRecord } from './build-cache.js'
+import { hashBytes, hashOf, loadManifest, saveManifest } from './build-cache.js'
+import type { BuildSiteOptions, SiteContext, SiteSummary } from './build-site.js'
+import {
+  aggregateFiles,
+  assetFiles,
+  checkDenied,
+  incidentOutput,
+  loadLayouts,
+  relatedOnSite,
+} from './build-site.js'
+import { paths } from './pages.js'
+import { publishable, redactPatterns } from './publish.js'
+import type { OutputSink } from './write-site.js'
+import { FolderSwapSink, InPlaceSink } from './write-site.js'
+
+/** What `buildRecords` needs: what `buildSite` does, with record files instead of incidents. */
+export interface BuildRecordsOptions extends Omit<BuildSiteOptions, 'incidents' | 'outDir' | 'cwd'> {
+  /** Record files (absolute paths), in the order pages and feeds list them. */
+  files: readonly string[]
+  /** Diagnostics of finding the files (paths that do not exist). */
+  found?: readonly Diagnostic[]
+  cwd: string
+  /** The output folder: `site/`, `postmortems/` and the cache (`.cache/`) go inside. */
+  outDir: string
+  /** The repository's incidents folder: `related` may name any record there. */
+  incidentsDir?: string
+  /** Reuse the results of the last build for unchanged records (default true). */
+  cache?: boolean
+  timings?: Timings
+  /** Called after each record (stage `records`), and before and after the output is committed (`write`). */
+  onProgress?: ProgressCallback
+}
+
+/** What a build did. */
+export interface BuildRecordsResult {
+  /** Errors (when the build stopped: nothing was written) and warnings, sorted. */
+  diagnostics: Diagnostic[]
+  /** Valid records. */
+  records: number
+  /** Incidents on the site. */
+  incidents: number
+  /** Records whose page and figures came from the cache, unread. */
+  reused: number
+  /** The record files, as shown in diagnostics. */
+  files: string[]
+  /** Valid records this build does not show, and why (`visibility is internal`). */
+  leftOut: Array<{ id: string; reason: string }>
+  /** Files written (the rest of the output was already up to date). */
+  written: number
+  /**
+   * `full`: every file written into a fresh folder and swapped in; `incremental`: changes only;
+   * `none`: the build stopped on errors.
+   */
+  mode: 'full' | 'incremental' | 'none'
+}
+
+const stem = (file: string) => basename(file, extname(file))
+
+type Facts = NonNullable<CachedRecord['facts']>
+
+/** What decides which of a cached record's action items are overdue. */
+const factsOf = (record: CachedRecord): Facts =>
+  record.summary?.incident ?? record.facts ?? { severity: '', timestamps: {} as Facts['timestamps'] }
+
+/** The ids of the record's action items that are overdue at `at`. */
+function overdueIds(facts: Facts, config: Config, at: Instant): string[] {
+  return (facts.action_items ?? []).filter((i) => isOverdue(i, facts, config, at)).map((i) => i.id)
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i])
+
+/** The output files of one incident on the site, relative to the output folder. */
+function incidentFiles(id: string): string[] {
+  return [`site/${paths.incident(id)}`, `site/${paths.markdown(id)}`, `postmortems/${id}.md`]
+}
+
+/** A record file's bytes (`null` when over the size cap: it is not read) and `stat`. */
+interface ReadRecord {
+  bytes: Uint8Array | null
+  stats: { mtimeMs: number; size: number }
+}
+
+/** Reads a record, or only its `stat` when `unchangedIf` matches it (size and modification time). */
+async function readRecord(
+  file: string,
+  maxBytes: number,
+  unchangedIf?: { mtimeMs: number; size: number },
+): Promise<ReadRecord | 'unchanged'> {
+  const handle = await open(file, 'r')
+  try {
+    const { mtimeMs, size } = await handle.stat()
+    if (unchangedIf && unchangedIf.size === size && unchangedIf.mtimeMs === mtimeMs) return 'unchanged'
+    // Note: the size cap is checked before reading: a huge file costs nothing.
+    const bytes = size > maxBytes ? null : new Uint8Array(await handle.readFile())
+    return { bytes, stats: { mtimeMs, size } }
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * The CLI's build: validates every record and writes the site and the Markdown postmortems, reusing
+ * what the last build into the same folder computed for records that did not change. Records are
+ * processed one at a time and their pages streamed to disk, so memory holds only the summaries the
+ * index, stats and feeds need. Any error stops the build before the output changes.
+ */
+export async function buildRecords(options: BuildRecordsOptions): Promise<BuildRecordsResult> {
+  const { config, audience, at, cwd } = options
+  const timings = options.timings ?? new Timings()
+  const layouts = await timings.timeAsync('load templates', () =>
+    loadLayouts(config, options.root, options.cwd),
+  )
+  const context: SiteContext = {
+    config,
+    audience,
+    layouts,
+    markdown: options.markdown,
+    baseUrl: options.baseUrl,
+    generator: options.generator,
+    at,
+  }
+  const key = hashOf(
+    packageVersion(),
+    config,
+    options.root,
+    layouts.fingerprint,
+    options.markdown.fingerprint,
+    audience,
+    options.baseUrl,
+    options.generator,
+  )
+  const previous =
+    options.cache === false
+      ? undefined
+      : await timings.timeAsync('load cache', () => loadManifest(options.outDir, key))
+  const sink: OutputSink = previous
+    ? new InPlaceSink(options.outDir)
+    : new FolderSwapSink(options.outDir, ['site', 'postmortems'])
+  const limits = { maxFileBytes: config.max_file_bytes, maxDepth: 32 }
+  const patterns = redactPatterns(config.redact)
+  const names = options.files.map((f) => relative(cwd, f) || f)
+
+  // Which related ids to link before every record is known: those on the last site, and new files.
+  // A page that linked the wrong ones is rendered again once all records are known.
+  const maybeOnSite = new Set<string>()
+  for (const record of Object.values(previous?.records ?? {})) if (record.summary) maybeOnSite.add(record.id)
+  for (const name of names) if (!previous?.records[name]) maybeOnSite.add(stem(name))
+
+  const errors: Diagnostic[] = [...(options.found ?? []).filter((d) => d.severity === 'error')]
+
+  /** Renders a valid record's outputs into the sink: its summary, or null when not on this site. */
+  const render = async (incident: Incident, onSite: ReadonlySet<string>) => {
+    const published = publishable([incident], audience, patterns)[0]
+    if (!published) return { summary: null, shown: [], hidden: whyNotPublic(incident) }
+    const shown = relatedOnSite(published, onSite)
+    const output = timings.time('  render pages', () => incidentOutput(published, shown, context))
+    checkDenied(config, audience, output.files)
+    for (const [path, content] of output.files) await sink.put(`site/${path}`, content)
+    await sink.put(`postmortems/${incident.id}.md`, output.markdown)
+    return { summary: output.summary, shown }
+  }
+
+  /** Parses and validates one record; renders it unless the build has already failed. */
+  const rebuild = async (
+    name: string,
+    { bytes, stats }: ReadRecord,
+    onSite: ReadonlySet<string>,
+  ): Promise<{ id: unknown; record?: CachedRecord }> => {
+    const source =
+      bytes === null
+        ? unreadable(name, fileTooLarge(name, stats.size, limits))
+        : timings.time('  parse YAML', () => parseSource(bytes, name, limits))
+    const result = timings.time('  validate', () => validateSource(source, { config, at }))
+    const failed = result.diagnostics.filter((d) => d.severity === 'error')
+    if (failed.length > 0 || !result.incident || bytes === null) {
+      errors.push(...failed)
+      return { id: source.data?.id }
+    }
+    const incident = result.incident
+    const facts = {
+      severity: incident.severity,
+      timestamps: incident.timestamps,
+      ...(incident.action_items && { action_items: incident.action_items }),
+    }
+    const rendered = errors.length > 0 ? { summary: null, shown: [] } : await render(incident, onSite)
+    return {
+      id: incident.id,
+      record: {
+        ...stats,
+        hash: hashBytes(bytes),
+        id: incident.id,
+        related: incident.related ?? [],
+        warnings: result.diagnostics,
+        ...(!rendered.summary && { facts }),
+        overdue: overdueIds(facts, config, at),
+        ...rendered,
+      },
+    }
+  }
+
+  /** The cached record when the file and its overdue items are unchanged; the file's bytes otherwise. */
+  const lookUp = async (file: string, cached: CachedRecord | undefined) => {
+    const read = await readRecord(file, limits.maxFileBytes, cached)
+    const stillDue = (c: CachedRecord) => sameList(c.overdue, overdueIds(factsOf(c), config, at))
+    if (read === 'unchanged') {
+      if (stillDue(cached!)) return { reuse: cached! }
+      return { read: (await readRecord(file, limits.maxFileBytes)) as ReadRecord }
+    }
+    if (cached && read.bytes && hashBytes(read.bytes) === cached.hash && stillDue(cached))
+      return { reuse: { ...cached, ...read.stats } } // touched, not changed
+    return { read }
+  }
+
+  try {
+    let reused = 0
+    let done = 0
+    // Note: per-record stages are CPU time inside this one (which adds reading and writing).
+    const outcomes = await timings.timeAsync('records (read, check, render, write)', () =>
+      pMap(
+        options.files,
+        async (file, index): Promise<{ id: unknown; record?: CachedRecord }> => {
+          const name = names[index]!
+          try {
+            const found = await lookUp(file, previous?.records[name])
+            if (found.reuse) {
+              reused += 1
+              return { id: found.reuse.id, record: found.reuse }
+            }
+            return await rebuild(name, found.read, maybeOnSite)
+          } catch (error) {
+            if (!(error as NodeJS.ErrnoException).code) throw error
+            errors.push(readFailed(name, error as NodeJS.ErrnoException))
+            return { id: undefined }
+          } finally {
+            options.onProgress?.((done += 1), options.files.length, 'records')
+          }
+        },
+        { concurrency: 8 },
+      ),
+    )
+    const identities = outcomes.map((o, i) => ({
+      file: names[i]!,
+      id: o.id,
+      related: o.record?.related ?? [],
+      locate: (path: DataPath) =>
+        locate(parseSource(readFileSync(options.files[i]!), names[i]!, limits), path),
+    }))
+    errors.push(...crossFileDiagnostics(identities, await knownIds(options.incidentsDir, cwd)))
+    if (errors.length > 0) {
+      await sink.abort()
+      return result(errors, {
+        records: 0,
+        incidents: 0,
+        reused: 0,
+        written: 0,
+        mode: 'none',
+        files: names,
+        leftOut: [],
+      })
+    }
+    const records = outcomes.map((o) => o.record!)
+
+    // Pages rendered before every record was known: render again those that link the wrong related ones.
+    const onSite = new Set(records.flatMap((r) => (r.summary ? [r.id] : [])))
+    for (const [i, record] of records.entries()) {
+      if (!record.summary || sameList(record.shown, relatedOnSite(record, onSite))) continue
+      const read = (await readRecord(options.files[i]!, limits.maxFileBytes)) as ReadRecord
+      const again = await rebuild(names[i]!, read, onSite)
+      if (!again.record) throw new PostmortemError(`${names[i]} changed during the build; build again`)
+      records[i] = again.record
+    }
+
+    // Files of incidents no longer on the site.
+    for (const record of Object.values(previous?.records ?? {}))
+      if (record.summary && !onSite.has(record.id))
+        for (const path of incidentFiles(record.id)) sink.remove(path)
+
+    const summaries = records.flatMap((r) => (r.summary ? [withHealth(r.summary, config, at)] : []))
+    const files = new Map(records.map((r, i) => [r.id, options.files[i]!]))
+    const aggregates = timings.time('render aggregates', () =>
+      aggregateFiles(summaries, context, (s) => options.changed?.get(files.get(s.incident.id)!) ?? 0),
+    )
+    checkDenied(config, audience, aggregates)
+    const assets = await assetFiles(config, options.root)
+    checkDenied(config, audience, assets)
+    await timings.timeAsync('write aggregates', async () => {
+      for (const [path, content] of aggregates) await sink.put(`site/${path}`, content)
+      for (const [path, content] of assets) await sink.put(`site/${path}`, content)
+    })
+    options.onProgress?.(0, 1, 'write')
+    const written = await timings.timeAsync('commit output', () => sink.commit())
+    options.onProgress?.(1, 1, 'write')
+    if (options.cache !== false)
+      await timings.timeAsync('save cache', () =>
+        saveManifest(options.outDir, {
+          key,
+          records: Object.fromEntries(records.map((r, i) => [names[i]!, r])),
+        }),
+      )
+    return result(
+      records.flatMap((r) => r.warnings),
+      {
+        records: records.length,
+        incidents: summaries.length,
+        reused,
+        written,
+        mode: previous ? 'incremental' : 'full',
+        files: names,
+        leftOut: records.flatMap((r) => (r.hidden ? [{ id: r.id, reason: r.hidden }] : [])),
+      },
+    )
+  } catch (error) {
+    await sink.abort()
+    throw error
+  }
+}
+
+function result(
+  diagnostics: Diagnostic[],
+  counts: Omit<BuildRecordsResult, 'diagnostics'>,
+): BuildRecordsResult {
+  return { diagnostics: diagnostics.sort(compareDiagnostics), ...counts }
+}
+
+function readFailed(name: string, error: NodeJS.ErrnoException): Diagnostic {
+  return {
+    code: 'READ_FAILED',
+    severity: 'error',
+    message: `cannot read the file (${error.code ?? 'unknown error'})`,
+    hint: 'Check that the file exists and is readable.',
+    file: name,
+    line: 1,
+    column: 1,
+  }
+}
+
+/** A cached summary with its action-item health at this build's reference time. */
+function withHealth(summary: SiteSummary, config: Config, at: Instant): SiteSummary {
+  return {
+    ...summary,
+    figures: { ...summary.figures, action_items: actionItemHealth(summary.incident, config, at) },
+  }
+}

@@ -1,0 +1,128 @@
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { syntheticRecord } from '../bench/generate.js'
+import { makeTempDir, removeTempDirs, runCli } from './helpers/run-cli.js'
+
+afterAll(removeTempDirs)
+
+const at = ['--at', '2026-12-04T00:00:00Z', '--base-url', 'https://status.example.com/']
+
+/** Every output file (the cache aside) with its bytes. */
+async function tree(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>()
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue
+    const path = relative(dir, join(e.parentPath, e.name))
+    if (!path.startsWith('.cache')) files.set(path, await readFile(join(dir, path), 'utf8'))
+  }
+  return files
+}
+
+/** Builds into dist/ (warm when a cache is there) and, from scratch, into fresh/; both must agree. */
+async function buildBoth(dir: string, extra: string[] = []) {
+  const warm = await runCli(['build', ...at, '--timings', ...extra], { cwd: dir })
+  await rm(join(dir, 'fresh'), { recursive: true, force: true })
+  const cold = await runCli(['build', ...at, '--no-cache', '--out', 'fresh', ...extra], { cwd: dir })
+  expect(cold.code, cold.stderr).toBe(0)
+  expect(warm.code, warm.stderr).toBe(0)
+  const [a, b] = [await tree(join(dir, 'dist')), await tree(join(dir, 'fresh'))]
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort())
+  for (const [path, text] of a) expect(text, path).toBe(b.get(path))
+  return warm
+}
+
+const ids = [1, 2, 3, 4, 5].map((i) => syntheticRecord(i).id)
+const file = (dir: string, i: number) => join(dir, 'incidents', `${ids[i]}.yaml`)
+const page = (dir: string, i: number) => join(dir, 'dist/site/incidents', ids[i]!, 'index.html')
+
+describe('incremental build', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await makeTempDir()
+    await writeFile(join(dir, 'postmortem.config.yaml'), 'site:\n  title: Incidents\n')
+    await mkdir(join(dir, 'incidents'))
+    for (const [n, i] of [1, 2, 3, 4, 5].entries()) {
+      let text = syntheticRecord(i).text
+      // The first record links the second: its page depends on whether the second is on the site.
+      if (n === 0) text = text.replace(/^tags:/m, `related: [${ids[1]}]\ntags:`)
+      await writeFile(file(dir, n), text)
+    }
+    const first = await runCli(['build', ...at], { cwd: dir })
+    expect(first.code, first.stderr).toBe(0)
+  })
+
+  it('reuses every unchanged record and writes only the aggregates', async () => {
+    const before = await stat(page(dir, 2))
+    const result = await buildBoth(dir)
+    expect(result.stdout).toMatch(/Timings \(incremental build, 5 records, 5 reused\)/)
+    expect((await stat(page(dir, 2))).mtimeMs).toBe(before.mtimeMs)
+  })
+
+  it('re-renders an edited record and every aggregate that shows it', async () => {
+    const text = await readFile(file(dir, 3), 'utf8')
+    await writeFile(file(dir, 3), text.replace(/^title: .*$/m, 'title: "A brand new title"'))
+    const untouched = await stat(page(dir, 2))
+    const result = await buildBoth(dir)
+    expect(result.stdout).toContain('Timings (incremental build, 5 records, 4 reused)')
+    expect(await readFile(page(dir, 3), 'utf8')).toContain('A brand new title')
+    for (const f of ['index.html', 'feed.xml', 'search.json', 'incidents.json'])
+      expect(await readFile(join(dir, 'dist/site', f), 'utf8'), f).toContain('A brand new title')
+    expect((await stat(page(dir, 2))).mtimeMs).toBe(untouched.mtimeMs)
+  })
+
+  it('removes the pages of a deleted record', async () => {
+    await rm(file(dir, 4))
+    await buildBoth(dir)
+    await expect(stat(page(dir, 4))).rejects.toThrow()
+    await expect(stat(join(dir, 'dist/postmortems', `${ids[4]}.md`))).rejects.toThrow()
+  })
+
+  it('re-renders a page whose related incident left the site', async () => {
+    expect(await readFile(page(dir, 0), 'utf8')).toContain(`${ids[1]}`)
+    const text = await readFile(file(dir, 1), 'utf8')
+    await writeFile(file(dir, 1), text.replace('visibility: public', 'visibility: internal'))
+    await buildBoth(dir)
+    await expect(stat(page(dir, 1))).rejects.toThrow()
+    expect(await readFile(page(dir, 0), 'utf8')).not.toContain(`${ids[1]}/`)
+  })
+
+  it('re-renders pages whose action items became overdue as the reference time moved', async () => {
+    // The synthetic items are due 2030-01-01: overdue from 2030-01-02.
+    const later = ['--at', '2030-06-01T00:00:00Z']
+    const result = await buildBoth(dir, later)
+    expect(result.stdout).toContain('Timings (incremental build, 5 records, 0 reused)')
+    expect(await readFile(page(dir, 0), 'utf8')).toContain('overdue')
+  })
+
+  it('rebuilds everything when the config changes', async () => {
+    await writeFile(join(dir, 'postmortem.config.yaml'), 'site:\n  title: Another title\n')
+    const result = await buildBoth(dir)
+    expect(result.stdout).toContain('Timings (full build, 5 records, 0 reused)')
+    expect(await readFile(page(dir, 2), 'utf8')).toContain('Another title')
+  })
+
+  it('changes nothing when an edited record has an error', async () => {
+    const before = await tree(join(dir, 'dist'))
+    const text = await readFile(file(dir, 2), 'utf8')
+    await writeFile(file(dir, 2), text.replace('severity: SEV', 'severity: XSEV'))
+    const result = await runCli(['build', ...at], { cwd: dir })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(new RegExp(`incidents/${ids[2]}\\.yaml\\n\\s+\\d+:\\d+\\s+error`))
+    expect(await tree(join(dir, 'dist'))).toEqual(before)
+  })
+
+  it('reports a duplicate id with its position, also when the other record came from the cache', async () => {
+    const text = (await readFile(file(dir, 2), 'utf8')).replace(`id: ${ids[2]}`, `id: ${ids[3]}`)
+    await writeFile(join(dir, 'incidents', 'sub.yaml'), text)
+    const result = await runCli(['build', ...at], { cwd: dir })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/incidents\/sub\.yaml\n(.*\n)*\s+1:5\s+error\s+.*already used by/)
+  })
+
+  it('falls back to a full build when the cache is unreadable', async () => {
+    await writeFile(join(dir, 'dist/.cache/postmortem-build.json'), '{"format": 1, "key": ')
+    const result = await buildBoth(dir)
+    expect(result.stdout).toContain('Timings (full build, 5 records, 0 reused)')
+  })
+})
