@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
+import type { DataPath } from '../diagnostics.js'
 import type { ParsedSource, SourceLimits } from './parse-source.js'
-import { defaultLimits, fileTooLarge, parseSource, unreadable } from './parse-source.js'
+import { defaultLimits, fileTooLarge, locate, parseSource, unreadable } from './parse-source.js'
 
 /**
  * Reads and parses one record file. The size cap is checked before the file is read, so a huge file
@@ -31,5 +33,22 @@ export async function readSource(
     })
   } finally {
     await handle?.close()
+  }
+}
+
+/**
+ * Where a data path is in a record file, reading and parsing it again: for the rare diagnostic about a
+ * record whose parsed document was not kept (cross-file checks over thousands of records).
+ */
+export function locateInFile(
+  path: string,
+  name: string,
+  limits: SourceLimits,
+  dataPath: DataPath,
+): { line: number; column: number } {
+  try {
+    return locate(parseSource(readFileSync(path), name, limits), dataPath)
+  } catch {
+    return { line: 1, column: 1 }
   }
 }

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { basename, extname, relative } from 'node:path'
 import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
 import { PostmortemError } from '../errors.js'
-import { fileTooLarge, locate, parseSource, unreadable } from '../load/parse-source.js'
+import { fileTooLarge, parseSource, unreadable } from '../load/parse-source.js'
+import { locateInFile } from '../load/read-source.js'
 import { actionItemHealth, isOverdue } from '../model/action-items.js'
 import { packageVersion } from '../paths.js'
 import { whyNotPublic } from '../render/render-postmortem.js'
@@ -262,8 +262,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       file: names[i]!,
       id: o.id,
       related: o.record?.related ?? [],
-      locate: (path: DataPath) =>
-        locate(parseSource(readFileSync(options.files[i]!), names[i]!, limits), path),
+      locate: (path: DataPath) => locateInFile(options.files[i]!, names[i]!, limits, path),
     }))
     errors.push(...crossFileDiagnostics(identities, await knownIds(options.incidentsDir, cwd)))
     if (errors.length > 0) {

@@ -3,8 +3,7 @@ import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
 import { findRecordFiles } from '../load/find-files.js'
-import { locate } from '../load/parse-source.js'
-import { readSource } from '../load/read-source.js'
+import { locateInFile, readSource } from '../load/read-source.js'
 import type { ProgressCallback } from '../progress.js'
 import type { Incident } from './normalize.js'
 import type { ValidateOptions } from './validate-incident.js'
@@ -41,26 +40,36 @@ export async function validateFiles(
   const checked = await pMap(
     found.files,
     async (path) => {
-      const source = await readSource(path, relative(cwd, path) || path, limits)
+      const name = relative(cwd, path) || path
+      const source = await readSource(path, name, limits)
       const result = validateSource(source, options)
       options.onProgress?.(++done, found.files.length, 'validate')
-      return { source, result }
+      // Note: the parsed document is not kept (10,000 of them would not fit): a cross-file problem
+      // parses its file again to say where.
+      return {
+        result,
+        identity: {
+          file: name,
+          id: source.data?.id,
+          related: result.incident?.related ?? [],
+          locate: (dataPath: DataPath) => locateInFile(path, name, limits, dataPath),
+        },
+      }
     },
     { concurrency: 8 },
   )
   const diagnostics = [...found.diagnostics, ...checked.flatMap((c) => c.result.diagnostics)]
-  const identities = checked.map(({ source, result }) => ({
-    file: source.file,
-    id: source.data?.id,
-    related: result.incident?.related ?? [],
-    locate: (path: DataPath) => locate(source, path),
-  }))
-  diagnostics.push(...crossFileDiagnostics(identities, await knownIds(options.incidentsDir, cwd)))
+  diagnostics.push(
+    ...crossFileDiagnostics(
+      checked.map((c) => c.identity),
+      await knownIds(options.incidentsDir, cwd),
+    ),
+  )
   const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))
   return {
-    files: checked.map((c) => c.source.file),
+    files: checked.map((c) => c.identity.file),
     incidents: checked.flatMap((c) =>
-      c.result.incident && !failed.has(c.source.file) ? [c.result.incident] : [],
+      c.result.incident && !failed.has(c.identity.file) ? [c.result.incident] : [],
     ),
     diagnostics: diagnostics.sort(compareDiagnostics),
   }
