@@ -98,6 +98,16 @@ const shapes: Record<Kind, SymbolType | 'bubble'> = {
  * so kinds are told apart without relying on colour.
  */
 export function markerPath(kind: Kind, area: number): string {
+  const key = `${kind} ${area}`
+  let path = markers.get(key)
+  if (path === undefined) markers.set(key, (path = drawMarker(kind, area)))
+  return path
+}
+
+// Note: a few kinds and sizes, drawn once each: d3-shape's path builder cost a build 2 % of its time.
+const markers = new Map<string, string>()
+
+function drawMarker(kind: Kind, area: number): string {
   const shape = shapes[kind]
   if (shape !== 'bubble') return symbol(shape, area).digits(2)()!
   // A speech bubble: a box with a tail at the lower left.

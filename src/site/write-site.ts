@@ -39,13 +39,20 @@ class StagedFolder {
   }
 
   async write(path: string, content: string | Uint8Array): Promise<void> {
-    const file = inside(await this.folder(), path)
-    const dir = dirname(file)
-    if (!this.made.has(dir)) {
-      await mkdir(dir, { recursive: true })
-      this.made.add(dir)
-    }
+    const root = await this.folder()
+    const file = inside(root, path)
+    await this.folderFor(dirname(file), root)
     await writeFile(file, content)
+  }
+
+  /** Makes `dir` (inside the fresh folder `root`) once; a plain mkdir is cheaper than a recursive one. */
+  private async folderFor(dir: string, root: string): Promise<void> {
+    if (dir === root || this.made.has(dir)) return
+    await this.folderFor(dirname(dir), root)
+    await mkdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error
+    })
+    this.made.add(dir)
   }
 
   async swap(): Promise<void> {
