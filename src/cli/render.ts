@@ -46,8 +46,9 @@ export function renderCommand(io: CliIO, done: (code: number) => void): Command 
       const audience = options.internal ? 'internal' : 'public'
       const chosen = report.incidents.filter((incident) => audience === 'internal' || isPublic(incident))
       const skipped = report.incidents.length - chosen.length
+      const shown = new Set(chosen)
       for (const incident of report.incidents)
-        if (!chosen.includes(incident))
+        if (!shown.has(incident))
           say.detail(`left out ${sanitize(incident.id)}: ${whyNotPublic(incident)}\n`)
       await mkdir(out, { recursive: true })
       for (const incident of chosen) {
@@ -56,7 +57,9 @@ export function renderCommand(io: CliIO, done: (code: number) => void): Command 
           audience,
         })
         const file = join(out, `${incident.id}.md`)
-        await writeFileAtomic(file, markdown)
+        // Note: atomic (a temporary file renamed into place) but not fsync'ed: output can be rebuilt,
+        // and a sync per file made rendering 1,000 records twice as slow.
+        await writeFileAtomic(file, markdown, { fsync: false })
         say.info(`wrote ${sanitize(relative(io.cwd, file))}\n`)
       }
       if (skipped > 0)
