@@ -48,8 +48,7 @@ export function renderCommand(io: CliIO, done: (code: number) => void): Command 
       const skipped = report.incidents.length - chosen.length
       const shown = new Set(chosen)
       for (const incident of report.incidents)
-        if (!shown.has(incident))
-          say.detail(`left out ${sanitize(incident.id)}: ${whyNotPublic(incident)}\n`)
+        if (!shown.has(incident)) say.detail(`left out ${sanitize(incident.id)}: ${whyNotPublic(incident)}\n`)
       await mkdir(out, { recursive: true })
       for (const incident of chosen) {
         const markdown = renderPostmortem(incident, deriveFigures(incident, config, at), config, {
