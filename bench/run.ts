@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeSyntheticRepo } from './generate.js'
+import { writeSyntheticRepo } from './synthetic-repo.js'
 
 const bin = fileURLToPath(new URL('../bin/postmortem.js', import.meta.url))
 const sizes = process.argv
