@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticConfig, syntheticRecord } from '../bench/generate.js'
+import { peerPage } from '../bench/peers/content.js'
 import { retitle } from '../bench/synthetic-repo.js'
 import { loadConfig } from '../src/load/load-config.js'
 import { validateFiles } from '../src/validate/validate-files.js'
@@ -56,5 +57,12 @@ describe('synthetic records (bench/generate.ts)', () => {
       const title = /^title: "(.*)"$/m.exec(records[0]!.text)![1]
       expect(report.incidents[0]!.title).toBe(`${title} edit-a-2`)
     })
+  })
+
+  it('become peer pages with the same title line, so the same edit applies to them', () => {
+    const page = peerPage(records[0]!.text)
+    expect(page).toMatch(/^---\ntitle: ".+"\n/)
+    expect(page).toContain('## Timeline')
+    expect(page).not.toContain('@') // no people's names in the public view
   })
 })
