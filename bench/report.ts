@@ -1,5 +1,5 @@
 // The results of one size: the JSON record, the tables printed for people, and the issue 7 ratios.
-import { cpus, release } from 'node:os'
+import { cpus, loadavg, release } from 'node:os'
 import type { ServeResult } from './serve-edit.js'
 import type { Sample } from './time-process.js'
 import { median } from './time-process.js'
@@ -18,12 +18,16 @@ export interface ToolResult {
   pages: number
   steps: Record<string, StepResult>
   serve?: ServeResult
+  /** Why the dev-server measurement failed, when it did. */
+  serve_error?: string
 }
 
 /** Everything `bench/results/<date>-<size>.json` holds. */
 export interface SizeResult {
   date: string
   machine: { cpus: number; cpu: string; node: string; os: string }
+  /** 1-minute load average when the size started and ended: how shared the machine was. */
+  load: { start: number; end: number }
   records: number
   /** Records that reach the public site (public, and published or closed). */
   on_site: number
@@ -39,6 +43,9 @@ export interface SizeResult {
 export function machine(): SizeResult['machine'] {
   return { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, os: release() }
 }
+
+/** The 1-minute load average, to two decimals. */
+export const load = () => Math.round(loadavg()[0]! * 100) / 100
 
 /** ours ÷ theirs for the issue's goals (a ratio ≤ 1 meets the goal), when both were measured. */
 export function ratios(tools: SizeResult['tools']): Record<string, number> {
@@ -77,7 +84,7 @@ const rebuildHow: Record<string, string> = {
 export function formatResult(result: SizeResult): string {
   const out: string[] = [
     `## ${result.records.toLocaleString('en')} records (${result.on_site.toLocaleString('en')} on the public site), median of ${result.runs} run${result.runs === 1 ? '' : 's'}`,
-    `${result.date}, ${result.machine.cpus} cores (${result.machine.cpu}), Node ${result.machine.node}`,
+    `${result.date}, ${result.machine.cpus} cores (${result.machine.cpu}), Node ${result.machine.node}, load average ${result.load.start} → ${result.load.end}`,
     '',
   ]
   const rows = Object.entries(result.tools).map(([name, t]) => {
@@ -88,7 +95,9 @@ export function formatResult(result: SizeResult): string {
       s(build?.wall_s),
       s(build?.cpu_s),
       mib(build?.peak_rss_mib),
-      t.serve ? `${s(t.serve.rebuild_s)} ${rebuildHow[name]}${stale}` : '—',
+      t.serve
+        ? `${s(t.serve.rebuild_s)} ${rebuildHow[name]}${stale}`
+        : `failed: ${t.serve_error?.split('\n')[0]}`,
       t.serve && t.serve.reported_s.length > 0 ? s(median(t.serve.reported_s)) : '—',
       rate(t.pages, build?.wall_s),
     ]

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import { eleventyTool } from './peers/eleventy.js'
 import { hugoTool } from './peers/hugo.js'
 import type { SizeResult, StepResult, ToolResult } from './report.js'
-import { formatResult, formatScaling, machine, ratios } from './report.js'
+import { formatResult, formatScaling, load, machine, ratios } from './report.js'
 import { measureServeEdits } from './serve-edit.js'
 import { recordToEdit, writeSyntheticRepo } from './synthetic-repo.js'
 import type { Sample } from './time-process.js'
@@ -37,6 +37,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`)
 
 async function benchSize(records: number): Promise<SizeResult> {
   const dir = mkdtempSync(join(tmpdir(), `postmortem-bench-${records}-`))
+  const loadAtStart = load()
   try {
     log(`\n[${records}] writing the synthetic repository and the peers' content in ${dir}`)
     const files = writeSyntheticRepo(join(dir, 'repo'), records)
@@ -72,14 +73,23 @@ async function benchSize(records: number): Promise<SizeResult> {
       if (pages !== on_site)
         log(`[${records}] warning: ${tool.name} wrote ${pages} incident pages, expected ${on_site}`)
       log(`[${records}] ${tool.name}: one-edit rebuilds under its dev server`)
-      const serve = await measureServeEdits(tool.serve, {
-        edits: runs,
-        timeoutMs: serveTimeoutMs,
-        label: tool.name,
-      })
-      log(
-        `[${records}] ${tool.name} serve: start-up ${serve.startup_s} s, rebuilds ${serve.rebuilds_s.join(', ')} s`,
-      )
+      // From scratch, like the cold build: the server must not answer with a previous build's pages.
+      tool.steps.find((step) => step.name === 'build')?.before?.()
+      let serve: ToolResult['serve']
+      let serveError: string | undefined
+      try {
+        serve = await measureServeEdits(tool.serve, {
+          edits: runs,
+          timeoutMs: serveTimeoutMs,
+          label: tool.name,
+        })
+        log(
+          `[${records}] ${tool.name} serve: start-up ${serve.startup_s} s, rebuilds ${serve.rebuilds_s.join(', ')} s`,
+        )
+      } catch (error) {
+        serveError = error instanceof Error ? error.message : String(error)
+        log(`[${records}] ${tool.name} serve failed: ${serveError}`)
+      }
       const steps: Record<string, StepResult> = {}
       for (const step of tool.steps) {
         const key = `${tool.name}/${step.name}`
@@ -90,11 +100,18 @@ async function benchSize(records: number): Promise<SizeResult> {
           ...(step.stale && { stale: [...(stale.get(key) ?? [])] }),
         }
       }
-      results[tool.name] = { version: tool.version, pages, steps, serve } satisfies ToolResult
+      results[tool.name] = {
+        version: tool.version,
+        pages,
+        steps,
+        ...(serve && { serve }),
+        ...(serveError && { serve_error: serveError }),
+      } satisfies ToolResult
     }
     return {
       date: new Date().toISOString(),
       machine: machine(),
+      load: { start: loadAtStart, end: load() },
       records,
       on_site,
       edited: edited.id,

@@ -38,6 +38,9 @@ export interface ServeResult {
 
 const pollMs = 20
 const staleAfterMs = 3_000
+// Note: a server may answer before its file watcher is ready (Eleventy's chokidar scans every file
+// first); an edit saved in that window is never seen. A person does not edit in the first seconds either.
+const settleMs = 2_000
 
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {
@@ -66,7 +69,8 @@ async function waitFor(url: string, accept: (body: string) => boolean, timeoutMs
   for (;;) {
     const answer = await get(url)
     if (answer?.status === 200 && accept(answer.body)) return (performance.now() - started) / 1000
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${url}`)
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${url}`)
     await sleep(pollMs)
   }
 }
@@ -96,6 +100,9 @@ export async function measureServeEdits(
     exited.catch(() => undefined) // handled by each race below
     const race = <T>(p: Promise<T>) => Promise.race([p, exited])
     const startup_s = await race(waitFor(base + scenario.page, () => true, options.timeoutMs))
+    await sleep(settleMs)
+    // A rebuild is one build at most: five start-ups is generous, and ends a run whose edit was missed.
+    const editTimeoutMs = Math.max(120_000, 5 * startup_s * 1000)
     const rebuilds_s: number[] = []
     const reported_s: number[] = []
     let marker = ''
@@ -105,7 +112,7 @@ export async function measureServeEdits(
       const started = performance.now()
       const mark = server.printed()
       retitle(scenario.file, marker)
-      await race(waitFor(base + scenario.page, (body) => body.includes(marker), options.timeoutMs))
+      await race(waitFor(base + scenario.page, (body) => body.includes(marker), editTimeoutMs))
       rebuilds_s.push(round((performance.now() - started) / 1000))
       // Let the server settle (trailing watcher events, the rest of a batch) before the next edit.
       await sleep(500)
