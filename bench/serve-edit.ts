@@ -4,7 +4,7 @@ import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { retitle } from './synthetic-repo.js'
-import type { Command, Sample } from './time-process.js'
+import type { Command, Sample, TimedServer } from './time-process.js'
 import { median, startTimed } from './time-process.js'
 import { editMarker } from './tool.js'
 
@@ -76,6 +76,25 @@ async function waitFor(url: string, accept: (body: string) => boolean, timeoutMs
 }
 
 /**
+ * The rebuild time the server printed after `mark`. Note: it may print after the page is served (ours
+ * swaps the site in, then writes the Markdown postmortems), so this waits for the line a while.
+ */
+async function reportedSince(
+  server: TimedServer,
+  mark: number,
+  read: ServeScenario['reported'],
+  timeoutMs: number,
+): Promise<number | undefined> {
+  if (!read) return undefined
+  const started = performance.now()
+  for (;;) {
+    const value = read(server.output(mark))
+    if (value !== undefined || performance.now() - started > timeoutMs) return value
+    await sleep(100)
+  }
+}
+
+/**
  * Starts the server, waits for the page, then `edits` times: retitles the record and waits until the
  * page shows the new title. Each edit waits for the previous one to be served first.
  */
@@ -116,7 +135,12 @@ export async function measureServeEdits(
       rebuilds_s.push(round((performance.now() - started) / 1000))
       // Let the server settle (trailing watcher events, the rest of a batch) before the next edit.
       await sleep(500)
-      const reported = scenario.reported?.(server.output(mark))
+      const reported = await reportedSince(
+        server,
+        mark,
+        scenario.reported,
+        10_000 + rebuilds_s.at(-1)! * 1000,
+      )
       if (reported !== undefined) reported_s.push(round(reported))
     }
     const stale: string[] = []
