@@ -1,87 +1,139 @@
-// `npm run bench`: times `postmortem validate` and `postmortem build` as whole processes on synthetic
-// repositories. Prints wall time, CPU time and peak RSS (median of several runs) and records per second.
-// Not a test: nothing here asserts a time.
-import { spawnSync } from 'node:child_process'
+// `npm run bench [-- sizes…] [--only=postmortem,hugo,eleventy] [--keep]` (issue 7): builds synthetic
+// repositories of each size (default 100 and 1,000), times our commands and, when installed, Hugo and
+// Eleventy on the same content, round by round so that noise on a shared machine falls on every tool
+// alike. Prints Markdown tables and the ratios; writes bench/results/<date>-<size>.json.
+// BENCH_RUNS (default 3) sets the runs per figure. Not a test: nothing here asserts a time.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeSyntheticRepo } from './generate.js'
+import { parseArgs } from 'node:util'
+import { eleventyTool } from './peers/eleventy.js'
+import { hugoTool } from './peers/hugo.js'
+import type { SizeResult, StepResult, ToolResult } from './report.js'
+import { formatResult, formatScaling, load, machine, ratios } from './report.js'
+import { measureServeEdits } from './serve-edit.js'
+import { recordToEdit, writeSyntheticRepo } from './synthetic-repo.js'
+import type { Sample } from './time-process.js'
+import { checkGnuTime, medianSample, timeProcess } from './time-process.js'
+import type { Tool } from './tool.js'
+import { postmortemTool } from './tools/postmortem.js'
 
-const bin = fileURLToPath(new URL('../bin/postmortem.js', import.meta.url))
-const sizes = process.argv
-  .slice(2)
-  .map(Number)
-  .filter((n) => n > 0)
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { only: { type: 'string' }, keep: { type: 'boolean' } },
+})
+const sizes = positionals.length > 0 ? positionals.map(Number) : [100, 1000]
+if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error(`sizes must be positive integers: ${positionals}`)
+const only = values.only?.split(',')
 const runs = Number(process.env.BENCH_RUNS ?? 3)
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS must be a positive integer`)
+// A dev server's start-up is a full build: at 10,000 records that can take minutes.
+const serveTimeoutMs = Number(process.env.BENCH_TIMEOUT_S ?? 1800) * 1000
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
 
-interface Sample {
-  wall: number
-  cpu: number
-  rssMiB: number
-}
+const log = (line: string) => process.stderr.write(`${line}\n`)
 
-const commands: Record<string, string[]> = {
-  validate: ['validate', '--format', 'json', '--at', '2026-12-04T00:00:00Z'],
-  build: ['build', '--at', '2026-12-04T00:00:00Z', '--base-url', 'https://status.example.com/'],
-}
-
-function timeOnce(cwd: string, command: string): Sample {
-  // GNU time prints elapsed, user, system seconds and max RSS (KiB) on stderr.
-  const run = spawnSync(
-    '/usr/bin/time',
-    ['-f', '%e %U %S %M', process.execPath, bin, ...commands[command]!],
-    {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  )
-  if (run.status !== 0)
-    throw new Error(`${command} failed (exit ${run.status}): ${run.stderr.slice(0, 2000)}`)
-  const out = run.stderr
-  const [wall, user, sys, rss] = out.trim().split('\n').at(-1)!.split(' ').map(Number) as [
-    number,
-    number,
-    number,
-    number,
-  ]
-  return { wall, cpu: user + sys, rssMiB: rss / 1024 }
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
-const results = []
-for (const n of sizes.length > 0 ? sizes : [100, 1000]) {
-  const dir = mkdtempSync(join(tmpdir(), 'postmortem-bench-'))
+async function benchSize(records: number): Promise<SizeResult> {
+  const dir = mkdtempSync(join(tmpdir(), `postmortem-bench-${records}-`))
+  const loadAtStart = load()
   try {
-    writeSyntheticRepo(dir, n)
-    for (const command of Object.keys(commands)) {
-      timeOnce(dir, command) // warm the file cache
-      const samples = Array.from({ length: runs }, () => timeOnce(dir, command))
-      const wall = median(samples.map((s) => s.wall))
-      const row = {
-        command,
-        records: n,
-        wall_s: wall,
-        cpu_s: median(samples.map((s) => s.cpu)),
-        peak_rss_mib: Math.round(median(samples.map((s) => s.rssMiB))),
-        records_per_s: Math.round(n / wall),
-        ms_per_100_records: Math.round((wall * 1000 * 100) / n),
+    log(`\n[${records}] writing the synthetic repository and the peers' content in ${dir}`)
+    const files = writeSyntheticRepo(join(dir, 'repo'), records)
+    const edited = recordToEdit(files)
+    const candidates: Array<Tool | string> = [
+      postmortemTool(join(dir, 'repo'), edited),
+      ...(!only || only.includes('hugo') ? [hugoTool(join(dir, 'hugo'), files, edited)] : []),
+      ...(!only || only.includes('eleventy') ? [eleventyTool(join(dir, 'eleventy'), files, edited)] : []),
+    ]
+    const tools = candidates.filter(
+      (t): t is Tool => typeof t !== 'string' && (!only || only.includes(t.name)),
+    )
+    const skipped = candidates.filter((t): t is string => typeof t === 'string')
+    for (const note of skipped) log(`[${records}] skipped: ${note}`)
+
+    const samples = new Map<string, Sample[]>()
+    const stale = new Map<string, Set<string>>()
+    for (let round = 1; round <= runs; round++)
+      for (const tool of tools)
+        for (const step of tool.steps) {
+          step.before?.()
+          const sample = timeProcess(step.command)
+          const key = `${tool.name}/${step.name}`
+          samples.set(key, [...(samples.get(key) ?? []), sample])
+          for (const file of step.stale?.() ?? []) stale.set(key, (stale.get(key) ?? new Set()).add(file))
+          log(`[${records}] round ${round}/${runs} ${key}: ${sample.wall_s} s, ${sample.peak_rss_mib} MiB`)
+        }
+
+    const on_site = files.filter((f) => f.onSite).length
+    const results: SizeResult['tools'] = {}
+    for (const tool of tools) {
+      const pages = tool.pages()
+      if (pages !== on_site)
+        log(`[${records}] warning: ${tool.name} wrote ${pages} incident pages, expected ${on_site}`)
+      log(`[${records}] ${tool.name}: one-edit rebuilds under its dev server`)
+      // From scratch, like the cold build: the server must not answer with a previous build's pages.
+      tool.steps.find((step) => step.name === 'build')?.before?.()
+      let serve: ToolResult['serve']
+      let serveError: string | undefined
+      try {
+        serve = await measureServeEdits(tool.serve, {
+          edits: runs,
+          timeoutMs: serveTimeoutMs,
+          label: tool.name,
+        })
+        log(
+          `[${records}] ${tool.name} serve: start-up ${serve.startup_s} s, rebuilds ${serve.rebuilds_s.join(', ')} s`,
+        )
+      } catch (error) {
+        serveError = error instanceof Error ? error.message : String(error)
+        log(`[${records}] ${tool.name} serve failed: ${serveError}`)
       }
-      results.push(row)
-      console.log(
-        `${command.padEnd(8)} ${String(n).padStart(6)} records: wall ${wall.toFixed(2)} s, cpu ${row.cpu_s.toFixed(2)} s, ` +
-          `peak ${row.peak_rss_mib} MiB, ${row.records_per_s} records/s, ${row.ms_per_100_records} ms per 100`,
-      )
+      const steps: Record<string, StepResult> = {}
+      for (const step of tool.steps) {
+        const key = `${tool.name}/${step.name}`
+        const runsOf = samples.get(key)!
+        steps[step.name] = {
+          ...medianSample(runsOf),
+          runs: runsOf,
+          ...(step.stale && { stale: [...(stale.get(key) ?? [])] }),
+        }
+      }
+      results[tool.name] = {
+        version: tool.version,
+        pages,
+        steps,
+        ...(serve && { serve }),
+        ...(serveError && { serve_error: serveError }),
+      } satisfies ToolResult
+    }
+    return {
+      date: new Date().toISOString(),
+      machine: machine(),
+      load: { start: loadAtStart, end: load() },
+      records,
+      on_site,
+      edited: edited.id,
+      runs,
+      tools: results,
+      skipped,
+      ratios: ratios(results),
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    if (values.keep) log(`[${records}] kept ${dir}`)
+    else rmSync(dir, { recursive: true, force: true })
   }
 }
-const outDir = fileURLToPath(new URL('./results/', import.meta.url))
-mkdirSync(outDir, { recursive: true })
-writeFileSync(
-  join(outDir, 'validate.json'),
-  `${JSON.stringify({ node: process.version, runs, results }, null, 2)}\n`,
-)
+
+checkGnuTime()
+const all: SizeResult[] = []
+for (const records of sizes) {
+  const result = await benchSize(records)
+  all.push(result)
+  mkdirSync(resultsDir, { recursive: true })
+  const file = join(resultsDir, `${result.date.slice(0, 10)}-${records}.json`)
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)
+  process.stdout.write(`\n${formatResult(result)}\nJSON: ${file}\n`)
+}
+process.stdout.write(`\n${formatScaling(all)}`)
