@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { syntheticRecord } from '../bench/generate.js'
+import { syntheticConfig, syntheticRecord } from '../bench/generate.js'
 import { makeTempDir, removeTempDirs, runCli } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
@@ -40,10 +40,15 @@ describe('incremental build', () => {
   let dir: string
   beforeEach(async () => {
     dir = await makeTempDir()
-    await writeFile(join(dir, 'postmortem.config.yaml'), 'site:\n  title: Incidents\n')
+    await writeFile(join(dir, 'postmortem.config.yaml'), syntheticConfig)
     await mkdir(join(dir, 'incidents'))
     for (const [n, i] of [1, 2, 3, 4, 5].entries()) {
-      let text = syntheticRecord(i).text
+      // Every record on the public site, each with open action items due on 2030-01-01.
+      let text = syntheticRecord(i)
+        .text.replace(/^visibility: \w+$/m, 'visibility: public')
+        .replace(/^status: \w+$/m, 'status: published')
+        .replace(/^( {4}due: ).*$/gm, '$12030-01-01')
+        .replace(/^( {4}status: )\w+$/gm, '$1open')
       // The first record links the second: its page depends on whether the second is on the site.
       if (n === 0) text = text.replace(/^tags:/m, `related: [${ids[1]}]\ntags:`)
       await writeFile(file(dir, n), text)
@@ -96,7 +101,10 @@ describe('incremental build', () => {
   })
 
   it('rebuilds everything when the config changes', async () => {
-    await writeFile(join(dir, 'postmortem.config.yaml'), 'site:\n  title: Another title\n')
+    await writeFile(
+      join(dir, 'postmortem.config.yaml'),
+      syntheticConfig.replace('title: Synthetic incident history', 'title: Another title'),
+    )
     const result = await buildBoth(dir)
     expect(result.stdout).toContain('Timings (full build, 5 records, 0 reused)')
     expect(await readFile(page(dir, 2), 'utf8')).toContain('Another title')
@@ -117,7 +125,10 @@ describe('incremental build', () => {
     await writeFile(join(dir, 'incidents', 'sub.yaml'), text)
     const result = await runCli(['build', ...at], { cwd: dir })
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/incidents\/sub\.yaml\n(.*\n)*\s+1:5\s+error\s+.*already used by/)
+    const line = text.split('\n').findIndex((l) => l.startsWith('id: ')) + 1
+    expect(result.stderr).toMatch(
+      new RegExp(`incidents/sub\\.yaml\\n(.*\\n)*\\s+${line}:5\\s+error\\s+.*already used by`),
+    )
   })
 
   it('falls back to a full build when the cache is unreadable', async () => {
