@@ -12,7 +12,7 @@ import { countPages, editMarker, lastNumber } from '../tool.js'
  * Where a content cache may live, relative to the repository: a cold run deletes every one of them.
  * Note: the build's cache is being added (issue 7); change this list if it moves.
  */
-export const cacheDirs = ['.postmortem-cache', 'node_modules/.cache/postmortem'] as const
+export const cacheDirs = ['dist/.cache'] as const
 
 /** Reference time for "overdue", so every run validates and renders the same thing. */
 export const referenceTime = '2026-12-04T00:00:00Z'
