@@ -8,10 +8,7 @@ import type { Command } from '../time-process.js'
 import type { Tool } from '../tool.js'
 import { countPages, editMarker, lastNumber } from '../tool.js'
 
-/**
- * Where a content cache may live, relative to the repository: a cold run deletes every one of them.
- * Note: the build's cache is being added (issue 7); change this list if it moves.
- */
+/** Where the build cache lives, relative to the repository: a cold run deletes it (and `dist/`). */
 export const cacheDirs = ['dist/.cache'] as const
 
 /** Reference time for "overdue", so every run validates and renders the same thing. */
