@@ -232,7 +232,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
   }
 
   try {
-    let reused = 0
+    const reused = new Set<number>()
     let done = 0
     // Note: per-record stages are CPU time inside this one (which adds reading and writing).
     const outcomes = await timings.timeAsync('records (read, check, render, write)', () =>
@@ -243,7 +243,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
           try {
             const found = await lookUp(file, previous?.records[name])
             if (found.reuse) {
-              reused += 1
+              reused.add(index)
               return { id: found.reuse.id, record: found.reuse }
             }
             return await rebuild(name, found.read, maybeOnSite)
@@ -286,6 +286,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       const read = (await readRecord(options.files[i]!, limits.maxFileBytes)) as ReadRecord
       const again = await rebuild(names[i]!, read, onSite)
       if (!again.record) throw new PostmortemError(`${names[i]} changed during the build; build again`)
+      reused.delete(i)
       records[i] = again.record
     }
 
@@ -321,7 +322,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       {
         records: records.length,
         incidents: summaries.length,
-        reused,
+        reused: reused.size,
         written,
         mode: previous ? 'incremental' : 'full',
         files: names,
