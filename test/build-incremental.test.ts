@@ -2,6 +2,8 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { syntheticConfig, syntheticRecord } from '../bench/generate.js'
+import type { BuildMemory } from '../src/cli/build.js'
+import { runBuild } from '../src/cli/build.js'
 import { makeTempDir, removeTempDirs, runCli } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
@@ -131,6 +133,26 @@ describe('incremental build', () => {
     expect(result.stderr).toMatch(
       new RegExp(`incidents/sub\\.yaml\\n(.*\\n)*\\s+${line}:5\\s+error\\s+.*already used by`),
     )
+  })
+
+  it('keeps the cache in memory between builds of one process (serve), and still saves it', async () => {
+    let stdout = ''
+    const io = {
+      stdout: { write: (s: string) => ((stdout += s), true) },
+      stderr: { write: () => true },
+      cwd: dir,
+      env: {},
+    }
+    const memory: BuildMemory = {}
+    const flags = { at: at[1]!, baseUrl: at[3]!, timings: true }
+    expect((await runBuild(io, [], flags, memory)).code).toBe(0)
+    expect(memory.manifest?.records).toBeDefined()
+    // Without the file on disk, the next build still knows every record from memory.
+    await rm(join(dir, 'dist/.cache/postmortem-build.json'))
+    stdout = ''
+    expect((await runBuild(io, [], flags, memory)).code).toBe(0)
+    expect(stdout).toContain('Timings (incremental build, 5 records, 5 reused)')
+    expect((await stat(join(dir, 'dist/.cache/postmortem-build.json'))).isFile()).toBe(true)
   })
 
   it('falls back to a full build when the cache is unreadable', async () => {

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics.js'
 import { UsageError } from '../errors.js'
 import { packageVersion } from '../paths.js'
 import { loadTemplates } from '../render/templates.js'
-import type { BuildRecordsResult } from '../site/build-records.js'
+import type { BuildRecordsOptions, BuildRecordsResult } from '../site/build-records.js'
 import { buildRecords } from '../site/build-records.js'
 import { findRecordFiles } from '../load/find-files.js'
 import type { ProgressCallback } from '../progress.js'
@@ -37,6 +37,9 @@ export interface BuildOutcome {
   site: string
 }
 
+/** What `serve` keeps from one build to the next. */
+export type BuildMemory = NonNullable<BuildRecordsOptions['memory']>
+
 /** Builds of at least this many records show a progress bar (on a terminal, outside CI). */
 export const progressThreshold = 200
 
@@ -48,11 +51,13 @@ export async function runBuild(
   io: CliIO,
   paths: readonly string[],
   flags: BuildFlags,
+  /** Kept between builds of one process (`serve`), so a rebuild need not read the cache from disk. */
+  memory?: BuildMemory,
 ): Promise<BuildOutcome> {
   const say = output(io, flags)
   const bar = say.progress('building', { min: progressThreshold })
   try {
-    return await build(io, say, bar.update, paths, flags)
+    return await build(io, say, bar.update, paths, flags, memory)
   } finally {
     bar.end()
   }
@@ -64,6 +69,7 @@ async function build(
   onProgress: ProgressCallback,
   paths: readonly string[],
   flags: BuildFlags,
+  memory: BuildMemory | undefined,
 ): Promise<BuildOutcome> {
   const started = performance.now()
   const timings = new Timings()
@@ -99,6 +105,7 @@ async function build(
     cache: flags.cache !== false,
     timings,
     onProgress,
+    ...(memory && { memory }),
   })
   const ms = Math.round(performance.now() - started)
   if (say.verbosity === 'verbose')

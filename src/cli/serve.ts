@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path'
 import { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { serveSite, watchPaths } from '../site/serve-site.js'
-import type { BuildFlags } from './build.js'
+import type { BuildFlags, BuildMemory } from './build.js'
 import { runBuild } from './build.js'
 import { commandConfig, incidentsFolder } from './context.js'
 import type { CliIO } from './io.js'
@@ -29,7 +29,9 @@ export async function startServe(
 ): Promise<Serving> {
   const say = output(io, flags)
   const loaded = await commandConfig(io, flags.config)
-  const first = await runBuild(io, paths, flags)
+  // Note: the build cache stays in memory between rebuilds (it is still saved for the next `build`).
+  const memory: BuildMemory = {}
+  const first = await runBuild(io, paths, flags, memory)
   // Diagnostics shown on the pages: plain text, no colour codes.
   const problems = (d: typeof first.diagnostics) =>
     d.length === 0 ? undefined : formatText(d, colorsFor({}, {}))
@@ -50,7 +52,7 @@ export async function startServe(
       do {
         again = false
         try {
-          const outcome = await runBuild(io, paths, flags)
+          const outcome = await runBuild(io, paths, flags, memory)
           server.reload(problems(outcome.diagnostics))
         } catch (error) {
           // A broken template or config: report it, keep serving the last good site.

@@ -73,18 +73,23 @@ export async function loadManifest(outDir: string, key: string): Promise<BuildMa
       format?: number
     } & BuildManifest
     if (parsed.format !== format || parsed.key !== key || typeof parsed.records !== 'object') return undefined
-    const present = await Promise.all(
-      ['site', 'postmortems'].map((name) =>
-        stat(join(outDir, name)).then(
-          (s) => s.isDirectory(),
-          () => false,
-        ),
-      ),
-    )
-    return present.every(Boolean) ? parsed : undefined
+    return (await outputPresent(outDir)) ? parsed : undefined
   } catch {
     return undefined
   }
+}
+
+/** True when the output a manifest describes is there (`site/` and `postmortems/`). */
+export async function outputPresent(outDir: string): Promise<boolean> {
+  const present = await Promise.all(
+    ['site', 'postmortems'].map((name) =>
+      stat(join(outDir, name)).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ),
+    ),
+  )
+  return present.every(Boolean)
 }
 
 /** Saves the manifest atomically (a cache: losing it only makes the next build a full one). */

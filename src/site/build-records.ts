@@ -16,8 +16,8 @@ import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
 import { crossFileDiagnostics, knownIds } from '../validate/validate-files.js'
 import { validateSource } from '../validate/validate-incident.js'
-import type { CachedRecord } from './build-cache.js'
-import { hashBytes, hashOf, loadManifest, saveManifest } from './build-cache.js'
+import type { BuildManifest, CachedRecord } from './build-cache.js'
+import { hashBytes, hashOf, loadManifest, outputPresent, saveManifest } from './build-cache.js'
 import type { BuildSiteOptions, SiteContext, SiteSummary } from './build-site.js'
 import {
   aggregateFiles,
@@ -46,6 +46,11 @@ export interface BuildRecordsOptions extends Omit<BuildSiteOptions, 'incidents' 
   /** Reuse the results of the last build for unchanged records (default true). */
   cache?: boolean
   timings?: Timings
+  /**
+   * Keeps the manifest between builds of one process (`serve`): the next build into the same folder
+   * takes it from here instead of reading it from disk (it is saved to disk all the same).
+   */
+  memory?: { manifest?: BuildManifest }
   /** Called after each record (stage `records`), and before and after the output is committed (`write`). */
   onProgress?: ProgressCallback
 }
@@ -149,10 +154,15 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     options.baseUrl,
     options.generator,
   )
+  const remembered = options.memory?.manifest
   const previous =
     options.cache === false
       ? undefined
-      : await timings.timeAsync('load cache', () => loadManifest(options.outDir, key))
+      : await timings.timeAsync('load cache', async () =>
+          remembered?.key === key && (await outputPresent(options.outDir))
+            ? remembered
+            : loadManifest(options.outDir, key),
+        )
   const sink: OutputSink = previous
     ? new InPlaceSink(options.outDir)
     : new FolderSwapSink(options.outDir, ['site', 'postmortems'])
@@ -310,13 +320,11 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     options.onProgress?.(0, 1, 'write')
     const written = await timings.timeAsync('commit output', () => sink.commit())
     options.onProgress?.(1, 1, 'write')
-    if (options.cache !== false)
-      await timings.timeAsync('save cache', () =>
-        saveManifest(options.outDir, {
-          key,
-          records: Object.fromEntries(records.map((r, i) => [names[i]!, r])),
-        }),
-      )
+    if (options.cache !== false) {
+      const manifest = { key, records: Object.fromEntries(records.map((r, i) => [names[i]!, r])) }
+      await timings.timeAsync('save cache', () => saveManifest(options.outDir, manifest))
+      if (options.memory) options.memory.manifest = manifest
+    }
     return result(
       records.flatMap((r) => r.warnings),
       {
