@@ -10,7 +10,7 @@ import { findRecordFiles } from '../load/find-files.js'
 import type { ProgressCallback } from '../progress.js'
 import { Timings } from '../timings.js'
 import { lastChanged } from '../site/last-changed.js'
-import { commandConfig, incidentsFolder, recordPaths, referenceTime } from './context.js'
+import { commandConfig, incidentsFolder, listFiles, recordPaths, referenceTime } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import type { Output, OutputFlags } from './output.js'
@@ -108,13 +108,7 @@ async function build(
     ...(memory && { memory }),
   })
   const ms = Math.round(performance.now() - started)
-  if (say.verbosity === 'verbose')
-    for (const file of result.files) {
-      const { errors, warnings } = tally(result.diagnostics.filter((d) => d.file === file))
-      const outcome =
-        errors + warnings === 0 ? 'ok' : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
-      say.detail(`  ${sanitize(file)}  ${outcome}\n`)
-    }
+  listFiles(say, result.files, result.diagnostics)
   const { errors, warnings } = tally(result.diagnostics)
   if (errors > 0) {
     const failed = result.diagnostics.filter((d) => d.severity === 'error')

@@ -67,17 +67,29 @@ export async function loadRecords(
     ...options,
   })
   if (say.verbosity === 'verbose') {
-    for (const file of report.files) {
-      const { errors, warnings } = tally(report.diagnostics.filter((d) => d.file === file))
-      const outcome =
-        errors + warnings === 0 ? 'ok' : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
-      say.detail(`  ${sanitize(file)}  ${outcome}\n`)
-    }
+    listFiles(say, report.files, report.diagnostics)
     say.detail(
       `validated ${plural(report.files.length, 'record file')} in ${Date.now() - started} ms: ${report.incidents.length} valid\n`,
     )
   }
   return report
+}
+
+/** `--verbose`: each record file with its outcome (`ok`, or its counts of errors and warnings). */
+export function listFiles(say: Output, files: readonly string[], diagnostics: readonly Diagnostic[]): void {
+  if (say.verbosity !== 'verbose') return
+  const byFile = new Map<string, Diagnostic[]>()
+  for (const d of diagnostics) {
+    const list = byFile.get(d.file)
+    if (list) list.push(d)
+    else byFile.set(d.file, [d])
+  }
+  for (const file of files) {
+    const { errors, warnings } = tally(byFile.get(file) ?? [])
+    const outcome =
+      errors + warnings === 0 ? 'ok' : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
+    say.detail(`  ${sanitize(file)}  ${outcome}\n`)
+  }
 }
 
 /** Prints a ConfigError's diagnostics. */
