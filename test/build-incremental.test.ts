@@ -1,25 +1,15 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { syntheticConfig, syntheticRecord } from '../bench/generate.js'
 import type { BuildMemory } from '../src/cli/build.js'
 import { runBuild } from '../src/cli/build.js'
+import { outputTree } from './helpers/output-tree.js'
 import { makeTempDir, removeTempDirs, runCli } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
 
 const at = ['--at', '2026-12-04T00:00:00Z', '--base-url', 'https://status.example.com/']
-
-/** Every output file (the cache aside) with its bytes. */
-async function tree(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>()
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue
-    const path = relative(dir, join(e.parentPath, e.name))
-    if (!path.startsWith('.cache')) files.set(path, await readFile(join(dir, path), 'utf8'))
-  }
-  return files
-}
 
 /** Builds into dist/ (warm when a cache is there) and, from scratch, into fresh/; both must agree. */
 async function buildBoth(dir: string, extra: string[] = []) {
@@ -28,7 +18,7 @@ async function buildBoth(dir: string, extra: string[] = []) {
   const cold = await runCli(['build', ...at, '--no-cache', '--out', 'fresh', ...extra], { cwd: dir })
   expect(cold.code, cold.stderr).toBe(0)
   expect(warm.code, warm.stderr).toBe(0)
-  const [a, b] = [await tree(join(dir, 'dist')), await tree(join(dir, 'fresh'))]
+  const [a, b] = [await outputTree(join(dir, 'dist')), await outputTree(join(dir, 'fresh'))]
   expect([...a.keys()].sort()).toEqual([...b.keys()].sort())
   for (const [path, text] of a) expect(text, path).toBe(b.get(path))
   return warm
@@ -115,13 +105,13 @@ describe('incremental build', () => {
   })
 
   it('changes nothing when an edited record has an error', async () => {
-    const before = await tree(join(dir, 'dist'))
+    const before = await outputTree(join(dir, 'dist'))
     const text = await readFile(file(dir, 2), 'utf8')
     await writeFile(file(dir, 2), text.replace('severity: SEV', 'severity: XSEV'))
     const result = await runCli(['build', ...at], { cwd: dir })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(new RegExp(`incidents/${ids[2]}\\.yaml\\n\\s+\\d+:\\d+\\s+error`))
-    expect(await tree(join(dir, 'dist'))).toEqual(before)
+    expect(await outputTree(join(dir, 'dist'))).toEqual(before)
   })
 
   it('reports a duplicate id with its position, also when the other record came from the cache', async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { Command } from 'commander'
 import type { Diagnostic } from '../diagnostics.js'
@@ -6,6 +7,7 @@ import { packageVersion } from '../paths.js'
 import { loadTemplates } from '../render/templates.js'
 import type { BuildRecordsOptions, BuildRecordsResult } from '../site/build-records.js'
 import { buildRecords } from '../site/build-records.js'
+import { workerMinimum } from '../site/record-pool.js'
 import { findRecordFiles } from '../load/find-files.js'
 import type { ProgressCallback } from '../progress.js'
 import { Timings } from '../timings.js'
@@ -27,6 +29,8 @@ export interface BuildFlags extends OutputFlags {
   /** `--no-cache` sets false: every record is rebuilt and the output rewritten. */
   cache?: boolean
   timings?: boolean
+  /** `--jobs`: worker threads, as typed. */
+  jobs?: string
 }
 
 /** The outcome of one build: the exit code, and the errors that stopped it, if any. */
@@ -84,6 +88,7 @@ async function build(
     cwd: io.cwd,
   })
   const audience = flags.internal ? 'internal' : 'public'
+  const jobs = parseJobs(flags.jobs)
   const found = await timings.timeAsync('find records', () =>
     findRecordFiles(recordPaths(paths, loaded, io.cwd), io.cwd),
   )
@@ -103,6 +108,7 @@ async function build(
     incidentsDir: incidentsFolder(loaded),
     changed,
     cache: flags.cache !== false,
+    workers: { jobs },
     timings,
     onProgress,
     ...(memory && { memory }),
@@ -149,11 +155,20 @@ function timingsText(timings: Timings, total: number, result: BuildRecordsResult
       `  ${r.stage.padEnd(width)}  ${String(Math.round(r.ms)).padStart(7)} ms${r.count > 1 ? `  (${r.count}×)` : ''}`,
   )
   return [
-    `Timings (${result.mode} build, ${result.records} records, ${result.reused} reused):`,
+    `Timings (${result.mode} build, ${result.records} records, ${result.reused} reused${result.threads > 0 ? `, ${result.threads} worker threads` : ''}):`,
     ...lines,
     `  ${'total'.padEnd(width)}  ${String(total).padStart(7)} ms`,
     '',
   ].join('\n')
+}
+
+/** `--jobs`: a whole number of threads from 1 up; default, the cores this process may use. */
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return availableParallelism()
+  const jobs = Number(value)
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
+    throw new UsageError(`--jobs must be a whole number from 1 to 64, got ${value}`)
+  return jobs
 }
 
 function normaliseBaseUrl(value: string | undefined): string | undefined {
@@ -183,6 +198,10 @@ export function buildCommand(io: CliIO, done: (code: number) => void): Command {
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
     .option('--no-cache', 'rebuild every record and rewrite the whole output (ignore dist/.cache)')
     .option('--timings', 'print where the time went, by stage')
+    .option(
+      '--jobs <n>',
+      `worker threads for parsing and rendering when ${workerMinimum}+ records need it (default: cores)`,
+    )
     .action(async (paths: string[], _flags: BuildFlags, command: Command) =>
       done((await runBuild(io, paths, command.optsWithGlobals<BuildFlags>())).code),
     )

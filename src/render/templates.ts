@@ -11,9 +11,10 @@ export class TemplateError extends PostmortemError {
   constructor(
     readonly file: string,
     readonly line: number | undefined,
-    message: string,
+    /** What went wrong, without the place. */
+    readonly reason: string,
   ) {
-    super(`${file}${line === undefined ? '' : `:${line}`}: ${message}`)
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${reason}`)
     this.name = 'TemplateError'
   }
 }
@@ -25,6 +26,17 @@ export interface Templates {
   files: ReadonlyMap<string, string>
   /** A hash of every template's name and text: equal fingerprints render equal output. */
   fingerprint: string
+  /** What they were compiled from: `compileTemplates(sources)` makes the same templates elsewhere (a worker). */
+  sources: TemplateSources
+}
+
+/** Template texts by name, with what compiling them needs; plain data, so it can cross to a worker thread. */
+export interface TemplateSources {
+  templates: Array<{ name: string; file: string; text: string }>
+  /** HTML layouts (escaping on), not Markdown templates. */
+  html: boolean
+  /** What file names in messages are relative to. */
+  cwd: string
 }
 
 const extension = '.hbs'
@@ -86,21 +98,26 @@ export async function loadTemplates(
   const files = await listTemplates(options.dir ?? packagePath('templates'))
   if (options.overrides)
     for (const [name, file] of await listTemplates(options.overrides)) files.set(name, file)
-  const shown = (file: string) => relative(options.cwd ?? process.cwd(), file) || file
+  const templates = []
+  for (const [name, file] of files) templates.push({ name, file, text: await readFile(file, 'utf8') })
+  return compileTemplates({ templates, html: options.html ?? false, cwd: options.cwd ?? process.cwd() })
+}
 
+/** Compiles templates read by `loadTemplates` (in this thread or another). */
+export function compileTemplates(sources: TemplateSources): Templates {
+  const shown = (file: string) => relative(sources.cwd, file) || file
   const hb = Handlebars.create()
-  registerHelpers(hb, options.html ? formatHelpers : helpers)
+  registerHelpers(hb, sources.html ? formatHelpers : helpers)
   const compiled = new Map<string, Handlebars.TemplateDelegate>()
   const hash = createHash('sha256')
-  for (const [name, file] of files) {
-    const source = await readFile(file, 'utf8')
+  for (const { name, file, text: source } of sources.templates) {
     hash.update(`${name}\0${source}\0`)
     try {
       hb.parse(source)
     } catch (error) {
       throw new TemplateError(shown(file), lineOf(error), firstLine(error))
     }
-    const template = hb.compile(source, { noEscape: !options.html, strict: true })
+    const template = hb.compile(source, { noEscape: !sources.html, strict: true })
     // Note: errors are rethrown with the file name of the innermost template that raised them.
     const wrapped = ((context: unknown, runtime?: Handlebars.RuntimeOptions) => {
       try {
@@ -115,8 +132,9 @@ export async function loadTemplates(
     else compiled.set(name, wrapped)
   }
   return {
-    files,
+    files: new Map(sources.templates.map((t) => [t.name, t.file])),
     fingerprint: hash.digest('hex'),
+    sources,
     render(name, view) {
       const template = compiled.get(name)
       if (!template) throw new PostmortemError(`no template named ${name}${extension}`)

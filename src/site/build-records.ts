@@ -4,31 +4,24 @@ import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
 import { PostmortemError } from '../errors.js'
-import { fileTooLarge, parseSource, unreadable } from '../load/parse-source.js'
 import { locateInFile } from '../load/read-source.js'
-import { actionItemHealth, isOverdue } from '../model/action-items.js'
+import { actionItemHealth } from '../model/action-items.js'
 import { packageVersion } from '../paths.js'
-import { whyNotPublic } from '../render/render-postmortem.js'
 import type { ProgressCallback } from '../progress.js'
 import { Timings } from '../timings.js'
-import type { Incident } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
 import { crossFileDiagnostics, knownIds } from '../validate/validate-files.js'
-import { validateSource } from '../validate/validate-incident.js'
 import type { BuildManifest, CachedRecord } from './build-cache.js'
 import { hashBytes, hashOf, loadManifest, outputPresent, saveManifest } from './build-cache.js'
 import type { BuildSiteOptions, SiteContext, SiteSummary } from './build-site.js'
-import {
-  aggregateFiles,
-  assetFiles,
-  checkDenied,
-  incidentOutput,
-  loadLayouts,
-  relatedOnSite,
-} from './build-site.js'
+import { aggregateFiles, assetFiles, checkDenied, loadLayouts, relatedOnSite } from './build-site.js'
 import { paths } from './pages.js'
-import { publishable, redactPatterns } from './publish.js'
+import { redactPatterns } from './publish.js'
+import type { RecordDone, RecordEnv, RecordJob } from './record-job.js'
+import { overdueIds, runRecordJob } from './record-job.js'
+import type { WorkerOptions } from './record-pool.js'
+import { RecordRunner } from './record-pool.js'
 import type { OutputSink } from './write-site.js'
 import { FolderSwapSink, InPlaceSink } from './write-site.js'
 
@@ -51,6 +44,8 @@ export interface BuildRecordsOptions extends Omit<BuildSiteOptions, 'incidents' 
    * takes it from here instead of reading it from disk (it is saved to disk all the same).
    */
   memory?: { manifest?: BuildManifest }
+  /** Worker threads for parsing, validating and rendering (default: none, all in this thread). */
+  workers?: WorkerOptions
   /** Called after each record (stage `records`), and before and after the output is committed (`write`). */
   onProgress?: ProgressCallback
 }
@@ -71,6 +66,8 @@ export interface BuildRecordsResult {
   leftOut: Array<{ id: string; reason: string }>
   /** Files written (the rest of the output was already up to date). */
   written: number
+  /** Worker threads that parsed, validated and rendered records (0: all in the main thread). */
+  threads: number
   /**
    * `full`: every file written into a fresh folder and swapped in; `incremental`: changes only;
    * `none`: the build stopped on errors.
@@ -85,11 +82,6 @@ type Facts = NonNullable<CachedRecord['facts']>
 /** What decides which of a cached record's action items are overdue. */
 const factsOf = (record: CachedRecord): Facts =>
   record.summary?.incident ?? record.facts ?? { severity: '', timestamps: {} as Facts['timestamps'] }
-
-/** The ids of the record's action items that are overdue at `at`. */
-function overdueIds(facts: Facts, config: Config, at: Instant): string[] {
-  return (facts.action_items ?? []).filter((i) => isOverdue(i, facts, config, at)).map((i) => i.id)
-}
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i])
@@ -182,54 +174,29 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
 
   const errors: Diagnostic[] = [...(options.found ?? []).filter((d) => d.severity === 'error')]
 
-  /** Renders a valid record's outputs into the sink: its summary, or null when not on this site. */
-  const render = async (incident: Incident, onSite: ReadonlySet<string>) => {
-    const published = publishable([incident], audience, patterns)[0]
-    if (!published) return { summary: null, shown: [], hidden: whyNotPublic(incident) }
-    const shown = relatedOnSite(published, onSite)
-    const output = timings.time('  render pages', () => incidentOutput(published, shown, context))
-    checkDenied(config, audience, output.files)
-    for (const [path, content] of output.files) await sink.put(`site/${path}`, content)
-    await sink.put(`postmortems/${incident.id}.md`, output.markdown)
-    return { summary: output.summary, shown }
-  }
+  const env: RecordEnv = { context, patterns, limits, onSite: maybeOnSite }
+  const runner = new RecordRunner(env, options.workers ?? { jobs: 1 })
 
-  /** Parses and validates one record; renders it unless the build has already failed. */
+  /** Parses and validates one record (in a worker thread, maybe) and writes its files unless the build has failed. */
   const rebuild = async (
     name: string,
     { bytes, stats }: ReadRecord,
-    onSite: ReadonlySet<string>,
+    run: (job: RecordJob) => Promise<RecordDone> | RecordDone,
   ): Promise<{ id: unknown; record?: CachedRecord }> => {
-    const source =
-      bytes === null
-        ? unreadable(name, fileTooLarge(name, stats.size, limits))
-        : timings.time('  parse YAML', () => parseSource(bytes, name, limits))
-    const result = timings.time('  validate', () => validateSource(source, { config, at }))
-    const failed = result.diagnostics.filter((d) => d.severity === 'error')
-    if (failed.length > 0 || !result.incident || bytes === null) {
-      errors.push(...failed)
-      return { id: source.data?.id }
+    const done = await run({ name, bytes, stats, render: errors.length === 0 })
+    for (const [stage, ms] of done.spent) timings.add(stage, ms)
+    if (!done.record) {
+      errors.push(...done.errors)
+      return { id: done.id }
     }
-    const incident = result.incident
-    const facts = {
-      severity: incident.severity,
-      timestamps: incident.timestamps,
-      ...(incident.action_items && { action_items: incident.action_items }),
+    // Note: a job sent before another record failed has rendered; its files are not needed.
+    if (errors.length === 0 && done.markdown !== undefined) {
+      const site = new Map(done.site)
+      checkDenied(config, audience, site)
+      for (const [path, content] of site) await sink.put(`site/${path}`, content)
+      await sink.put(`postmortems/${done.record.id}.md`, done.markdown)
     }
-    const rendered = errors.length > 0 ? { summary: null, shown: [] } : await render(incident, onSite)
-    return {
-      id: incident.id,
-      record: {
-        ...stats,
-        hash: hashBytes(bytes),
-        id: incident.id,
-        related: incident.related ?? [],
-        warnings: result.diagnostics,
-        ...(!rendered.summary && { facts }),
-        overdue: overdueIds(facts, config, at),
-        ...rendered,
-      },
-    }
+    return { id: done.id, record: done.record }
   }
 
   /** The cached record when the file and its overdue items are unchanged; the file's bytes otherwise. */
@@ -260,7 +227,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
               reused.add(index)
               return { id: found.reuse.id, record: found.reuse }
             }
-            return await rebuild(name, found.read, maybeOnSite)
+            return await rebuild(name, found.read, (job) => runner.run(job))
           } catch (error) {
             if (!(error as NodeJS.ErrnoException).code) throw error
             errors.push(readFailed(name, error as NodeJS.ErrnoException))
@@ -272,6 +239,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
         { concurrency: 8 },
       ),
     )
+    await runner.close()
     const identities = outcomes.map((o, i) => ({
       file: names[i]!,
       id: o.id,
@@ -286,6 +254,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
         incidents: 0,
         reused: 0,
         written: 0,
+        threads: runner.threads,
         mode: 'none',
         files: names,
         leftOut: [],
@@ -298,7 +267,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     for (const [i, record] of records.entries()) {
       if (!record.summary || sameList(record.shown, relatedOnSite(record, onSite))) continue
       const read = (await readRecord(options.files[i]!, limits.maxFileBytes)) as ReadRecord
-      const again = await rebuild(names[i]!, read, onSite)
+      const again = await rebuild(names[i]!, read, (job) => runRecordJob(job, { ...env, onSite }))
       if (!again.record) throw new PostmortemError(`${names[i]} changed during the build; build again`)
       reused.delete(i)
       records[i] = again.record
@@ -336,12 +305,14 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
         incidents: summaries.length,
         reused: reused.size,
         written,
+        threads: runner.threads,
         mode: previous ? 'incremental' : 'full',
         files: names,
         leftOut: records.flatMap((r) => (r.hidden ? [{ id: r.id, reason: r.hidden }] : [])),
       },
     )
   } catch (error) {
+    await runner.close()
     await sink.abort()
     throw error
   }

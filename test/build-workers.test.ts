@@ -1,0 +1,119 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { syntheticConfig, syntheticRecord } from '../bench/generate.js'
+import { loadConfig } from '../src/load/load-config.js'
+import { findRecordFiles } from '../src/load/find-files.js'
+import { loadTemplates, TemplateError } from '../src/render/templates.js'
+import type { BuildRecordsOptions } from '../src/site/build-records.js'
+import { buildRecords } from '../src/site/build-records.js'
+import { DeniedTermError } from '../src/site/build-site.js'
+import { outputTree } from './helpers/output-tree.js'
+import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
+
+afterAll(removeTempDirs)
+
+// Note: tests run from TypeScript sources; this module loads the worker through tsx in each thread.
+const workerFile = new URL('./helpers/record-worker.mjs', import.meta.url)
+const count = 12
+
+/** Nothing of a failed build is left in its output folder. */
+async function expectNoOutput(out: string): Promise<void> {
+  expect(await readdir(out).catch(() => [])).toEqual([])
+}
+
+/** A repository of `count` synthetic records, most of them on the public site. */
+async function repository(config = syntheticConfig): Promise<string> {
+  const dir = await makeTempDir()
+  await writeFile(join(dir, 'postmortem.config.yaml'), config)
+  await mkdir(join(dir, 'incidents'))
+  for (let i = 0; i < count; i++) {
+    const { id, text } = syntheticRecord(i)
+    await writeFile(join(dir, 'incidents', `${id}.yaml`), text)
+  }
+  return dir
+}
+
+/** The options the CLI's build would pass, for the repository in `dir`. */
+async function options(dir: string, out: string, jobs: number): Promise<BuildRecordsOptions> {
+  const { config, root, diagnostics } = await loadConfig(dir)
+  expect(diagnostics).toEqual([])
+  const found = await findRecordFiles([join(dir, 'incidents')], dir)
+  return {
+    files: found.files,
+    cwd: dir,
+    config,
+    root,
+    outDir: join(dir, out),
+    audience: 'public',
+    baseUrl: 'https://status.example.com/',
+    at: Date.parse('2026-12-04T00:00:00Z'),
+    markdown: await loadTemplates({ cwd: dir }),
+    generator: 'postmortem test',
+    cache: false,
+    // Every job in a worker (minimum 0), so each failure below is raised there.
+    workers: { jobs, minimum: 0, file: workerFile },
+  }
+}
+
+describe('a build in worker threads', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await repository()
+  })
+
+  it('writes the same output, byte for byte, as a build in one thread', async () => {
+    const threaded = await buildRecords(await options(dir, 'threads', 2))
+    const single = await buildRecords(await options(dir, 'single', 1))
+    expect(threaded.diagnostics).toEqual(single.diagnostics)
+    expect(threaded.records).toBe(count)
+    expect([threaded.threads, single.threads]).toEqual([2, 0])
+    expect(threaded.incidents).toBe(single.incidents)
+    const [a, b] = [await outputTree(join(dir, 'threads')), await outputTree(join(dir, 'single'))]
+    expect(a.size).toBeGreaterThan(2 * threaded.incidents)
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort())
+    for (const [path, text] of a) expect(text, path).toBe(b.get(path))
+  }, 120_000)
+
+  it('reports a record error found in a worker, and writes nothing', async () => {
+    const broken = await repository()
+    const { id, text } = syntheticRecord(3)
+    await writeFile(
+      join(broken, 'incidents', `${id}.yaml`),
+      text.replace(/^severity: .*$/m, 'severity: SEV9'),
+    )
+    const result = await buildRecords(await options(broken, 'dist', 2))
+    expect(result).toMatchObject({ mode: 'none', threads: 2 })
+    const errors = result.diagnostics.filter((d) => d.severity === 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ file: `incidents/${id}.yaml`, path: ['severity'] })
+    expect(errors[0]!.line).toBe(text.split('\n').findIndex((l) => l.startsWith('severity:')) + 1)
+    await expectNoOutput(join(broken, 'dist'))
+  }, 120_000)
+
+  it('raises a layout failing in a worker as a TemplateError naming the layout', async () => {
+    const themed = await repository(syntheticConfig.replace('site:\n', 'site:\n  theme: theme\n'))
+    await mkdir(join(themed, 'theme/layouts'), { recursive: true })
+    const shipped = await readFile(new URL('../site/layouts/incident.html.hbs', import.meta.url), 'utf8')
+    // Strict templates: a field no incident has fails when the page is rendered, not when compiled.
+    await writeFile(join(themed, 'theme/layouts/incident.html.hbs'), `{{incident.no_such_field}}\n${shipped}`)
+    const failed = buildRecords(await options(themed, 'dist', 2))
+    await expect(failed).rejects.toBeInstanceOf(TemplateError)
+    await expect(failed).rejects.toMatchObject({
+      file: join('theme', 'layouts', 'incident.html.hbs'),
+      line: 1,
+    })
+    await expectNoOutput(join(themed, 'dist'))
+  }, 120_000)
+
+  it('stops on a denied term in a page rendered in a worker', async () => {
+    // A term only the page of one incident on the site contains: its id.
+    const onSite = [...Array(count).keys()]
+      .map((i) => syntheticRecord(i))
+      .find((r) => /^visibility: public$/m.test(r.text) && /^status: (published|closed)$/m.test(r.text))!
+    const denied = await repository(`${syntheticConfig}\ndeny: ["${onSite.id}"]\n`)
+    const failed = buildRecords(await options(denied, 'dist', 2))
+    await expect(failed).rejects.toBeInstanceOf(DeniedTermError)
+    await expectNoOutput(join(denied, 'dist'))
+  }, 120_000)
+})
