@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { Command } from 'commander'
 import type { Diagnostic } from '../diagnostics.js'
@@ -7,12 +6,19 @@ import { packageVersion } from '../paths.js'
 import { loadTemplates } from '../render/templates.js'
 import type { BuildRecordsOptions, BuildRecordsResult } from '../site/build-records.js'
 import { buildRecords } from '../site/build-records.js'
-import { workerMinimum } from '../site/record-pool.js'
 import { findRecordFiles } from '../load/find-files.js'
 import type { ProgressCallback } from '../progress.js'
 import { Timings } from '../timings.js'
 import { lastChanged } from '../site/last-changed.js'
-import { commandConfig, incidentsFolder, listFiles, recordPaths, referenceTime } from './context.js'
+import {
+  commandConfig,
+  incidentsFolder,
+  jobsOption,
+  listFiles,
+  parseJobs,
+  recordPaths,
+  referenceTime,
+} from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import type { Output, OutputFlags } from './output.js'
@@ -162,15 +168,6 @@ function timingsText(timings: Timings, total: number, result: BuildRecordsResult
   ].join('\n')
 }
 
-/** `--jobs`: a whole number of threads from 1 up; default, the cores this process may use. */
-function parseJobs(value: string | undefined): number {
-  if (value === undefined) return availableParallelism()
-  const jobs = Number(value)
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
-    throw new UsageError(`--jobs must be a whole number from 1 to 64, got ${value}`)
-  return jobs
-}
-
 function normaliseBaseUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined
   let url: URL
@@ -198,10 +195,7 @@ export function buildCommand(io: CliIO, done: (code: number) => void): Command {
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
     .option('--no-cache', 'rebuild every record and rewrite the whole output (ignore dist/.cache)')
     .option('--timings', 'print where the time went, by stage')
-    .option(
-      '--jobs <n>',
-      `worker threads for parsing and rendering when ${workerMinimum}+ records need it (default: cores)`,
-    )
+    .option(...jobsOption('parsing and rendering'))
     .action(async (paths: string[], _flags: BuildFlags, command: Command) =>
       done((await runBuild(io, paths, command.optsWithGlobals<BuildFlags>())).code),
     )

@@ -1,8 +1,10 @@
 export { whyNotPublic } from '../render/render-postmortem.js'
+import { availableParallelism } from 'node:os'
 import { stat } from 'node:fs/promises'
 import { basename, extname, isAbsolute, relative, resolve } from 'node:path'
 import type { Diagnostic } from '../diagnostics.js'
 import { UsageError } from '../errors.js'
+import { workerMinimum } from '../jobs/job-runner.js'
 import type { LoadedConfig } from '../load/load-config.js'
 import { loadConfig } from '../load/load-config.js'
 import { findRecordFiles } from '../load/find-files.js'
@@ -57,13 +59,20 @@ export async function loadRecords(
   io: CliIO,
   say: Output,
   loaded: LoadedConfig,
-  options: { paths?: readonly string[]; at: Instant; onProgress?: ProgressCallback },
+  options: {
+    paths?: readonly string[]
+    at: Instant
+    onProgress?: ProgressCallback
+    /** Worker threads (default: the cores this process may use). */
+    jobs?: number
+  },
 ): Promise<LoadedIncidents> {
   const started = Date.now()
   const report = await loadIncidents({
     cwd: io.cwd,
     config: loaded.config,
     root: loaded.root,
+    jobs: availableParallelism(),
     ...options,
   })
   if (say.verbosity === 'verbose') {
@@ -169,4 +178,21 @@ export async function resolveTargets(
     }
   }
   return { paths, diagnostics }
+}
+
+/** `--jobs <n>`, for commands that read every record: flags and description, for `.option()`. */
+export function jobsOption(work: string): [string, string] {
+  return [
+    '--jobs <n>',
+    `worker threads for ${work} when more than ${workerMinimum} records need it (default: cores)`,
+  ]
+}
+
+/** `--jobs`: a whole number of threads from 1 up; default, the cores this process may use. */
+export function parseJobs(value: string | undefined): number {
+  if (value === undefined) return availableParallelism()
+  const jobs = Number(value)
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
+    throw new UsageError(`--jobs must be a whole number from 1 to 64, got ${value}`)
+  return jobs
 }

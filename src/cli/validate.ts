@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander'
 import type { CliIO } from './io.js'
 import { colorsFor } from './io.js'
-import { ConfigError, commandConfig, loadRecords, referenceTime } from './context.js'
+import { ConfigError, commandConfig, jobsOption, loadRecords, parseJobs, referenceTime } from './context.js'
 import type { OutputFlags } from './output.js'
 import { output } from './output.js'
 import { formatGithub, formatJson, formatText, tally } from './report.js'
@@ -17,9 +17,10 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
     .option('--strict', 'fail on warnings too')
     .option('--at <time>', 'reference time for overdue action items (default: now)')
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
+    .option(...jobsOption('parsing and validating'))
     .action(async (paths: string[], _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<
-        OutputFlags & { format: string; strict?: boolean; at?: string; config?: string }
+        OutputFlags & { format: string; strict?: boolean; at?: string; config?: string; jobs?: string }
       >()
       const say = output(io, options)
       let loaded
@@ -34,7 +35,8 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
         return done(error.exitCode)
       }
       const at = referenceTime(options.at)
-      const report = await loadRecords(io, say, loaded, { ...(paths.length > 0 && { paths }), at })
+      const jobs = parseJobs(options.jobs)
+      const report = await loadRecords(io, say, loaded, { ...(paths.length > 0 && { paths }), at, jobs })
       const { errors, warnings } = tally(report.diagnostics)
       const failed = errors > 0 || (options.strict === true && warnings > 0)
       if (options.format === 'json') say.result(formatJson(report.files.length, report.diagnostics))

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { DataPath } from '../diagnostics.js'
+import type { DataPath, Diagnostic } from '../diagnostics.js'
 import type { ParsedSource, SourceLimits } from './parse-source.js'
 import { defaultLimits, fileTooLarge, locate, parseSource, unreadable } from './parse-source.js'
 
@@ -14,23 +14,40 @@ export async function readSource(
   name: string,
   limits: SourceLimits = defaultLimits,
 ): Promise<ParsedSource> {
+  const read = await readBytes(path, name, limits)
+  if ('failed' in read) return unreadable(name, read.failed)
+  return read.bytes === null
+    ? unreadable(name, fileTooLarge(name, read.size, limits))
+    : parseSource(read.bytes, name, limits)
+}
+
+/**
+ * A record file's bytes, `null` when it is over the size cap (it is then not read), or the
+ * READ_FAILED diagnostic when it cannot be read.
+ */
+export async function readBytes(
+  path: string,
+  name: string,
+  limits: SourceLimits,
+): Promise<{ name: string; bytes: Uint8Array | null; size: number } | { failed: Diagnostic }> {
   let handle
   try {
     handle = await open(path, 'r')
     const { size } = await handle.stat()
-    if (size > limits.maxFileBytes) return unreadable(name, fileTooLarge(name, size, limits))
-    return parseSource(await handle.readFile(), name, limits)
+    return { name, size, bytes: size > limits.maxFileBytes ? null : new Uint8Array(await handle.readFile()) }
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error'
-    return unreadable(name, {
-      code: 'READ_FAILED',
-      severity: 'error',
-      message: `cannot read the file (${reason})`,
-      hint: 'Check that the file exists and is readable.',
-      file: name,
-      line: 1,
-      column: 1,
-    })
+    return {
+      failed: {
+        code: 'READ_FAILED',
+        severity: 'error',
+        message: `cannot read the file (${reason})`,
+        hint: 'Check that the file exists and is readable.',
+        file: name,
+        line: 1,
+        column: 1,
+      },
+    }
   } finally {
     await handle?.close()
   }

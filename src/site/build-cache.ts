@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import type { Diagnostic } from '../diagnostics.js'
@@ -90,6 +90,11 @@ export async function outputPresent(outDir: string): Promise<boolean> {
     ),
   )
   return present.every(Boolean)
+}
+
+/** Deletes the manifest (the next build is a full one unless a new one is saved). */
+export async function removeManifest(outDir: string): Promise<void> {
+  await rm(manifestPath(outDir), { force: true })
 }
 
 /** Saves the manifest atomically (a cache: losing it only makes the next build a full one). */

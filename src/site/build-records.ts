@@ -1,4 +1,5 @@
-import { open, stat } from 'node:fs/promises'
+import { statSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { basename, extname, relative } from 'node:path'
 import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
@@ -13,15 +14,22 @@ import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
 import { crossFileDiagnostics, knownIds } from '../validate/validate-files.js'
 import type { BuildManifest, CachedRecord } from './build-cache.js'
-import { hashBytes, hashOf, loadManifest, outputPresent, saveManifest } from './build-cache.js'
+import {
+  hashBytes,
+  hashOf,
+  loadManifest,
+  outputPresent,
+  removeManifest,
+  saveManifest,
+} from './build-cache.js'
 import type { BuildSiteOptions, SiteContext, SiteSummary } from './build-site.js'
 import { aggregateFiles, assetFiles, checkDenied, loadLayouts, relatedOnSite } from './build-site.js'
 import { paths } from './pages.js'
 import { redactPatterns } from './publish.js'
 import type { RecordDone, RecordEnv, RecordJob } from './record-job.js'
 import { overdueIds, runRecordJob } from './record-job.js'
-import type { WorkerOptions } from './record-pool.js'
-import { RecordRunner } from './record-pool.js'
+import type { WorkerOptions } from '../jobs/job-runner.js'
+import { JobRunner } from '../jobs/job-runner.js'
 import type { OutputSink } from './write-site.js'
 import { FolderSwapSink, InPlaceSink } from './write-site.js'
 
@@ -97,17 +105,8 @@ interface ReadRecord {
   stats: { mtimeMs: number; size: number }
 }
 
-/** Reads a record, or only its `stat` when `unchangedIf` matches it (size and modification time). */
-async function readRecord(
-  file: string,
-  maxBytes: number,
-  unchangedIf?: { mtimeMs: number; size: number },
-): Promise<ReadRecord | 'unchanged'> {
-  // Note: one stat call for an unchanged file (most files of a warm build), not open + stat + close.
-  if (unchangedIf) {
-    const { mtimeMs, size } = await stat(file)
-    if (unchangedIf.size === size && unchangedIf.mtimeMs === mtimeMs) return 'unchanged'
-  }
+/** Reads a record file: its bytes (unless over the size cap) and `stat`. */
+async function readRecord(file: string, maxBytes: number): Promise<ReadRecord> {
   const handle = await open(file, 'r')
   try {
     const { mtimeMs, size } = await handle.stat()
@@ -116,6 +115,19 @@ async function readRecord(
     return { bytes, stats: { mtimeMs, size } }
   } finally {
     await handle.close()
+  }
+}
+
+/**
+ * True when a file's size and modification time are those the cache saw. Synchronous: for 10,000
+ * unchanged files the calls take ~30 ms, where as promises (through libuv's threads) they took ~0.3 s.
+ */
+function unchangedOnDisk(file: string, cached: CachedRecord): boolean {
+  try {
+    const stats = statSync(file)
+    return stats.size === cached.size && stats.mtimeMs === cached.mtimeMs
+  } catch {
+    return false // read the file, to report why it cannot be read
   }
 }
 
@@ -175,7 +187,24 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
   const errors: Diagnostic[] = [...(options.found ?? []).filter((d) => d.severity === 'error')]
 
   const env: RecordEnv = { context, patterns, limits, onSite: maybeOnSite }
-  const runner = new RecordRunner(env, options.workers ?? { jobs: 1 })
+  const runner = new JobRunner<RecordJob, RecordDone>(
+    'render',
+    (job) => runRecordJob(job, env),
+    () => ({
+      config,
+      at,
+      limits,
+      render: {
+        audience,
+        baseUrl: options.baseUrl,
+        generator: options.generator,
+        layouts: layouts.sources,
+        markdown: options.markdown.sources,
+        onSite: [...maybeOnSite],
+      },
+    }),
+    options.workers,
+  )
 
   /** Parses and validates one record (in a worker thread, maybe) and writes its files unless the build has failed. */
   const rebuild = async (
@@ -199,14 +228,11 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     return { id: done.id, record: done.record }
   }
 
-  /** The cached record when the file and its overdue items are unchanged; the file's bytes otherwise. */
+  const stillDue = (c: CachedRecord) => sameList(c.overdue, overdueIds(factsOf(c), config, at))
+
+  /** The cached record when the file's bytes and its overdue items are unchanged; the bytes otherwise. */
   const lookUp = async (file: string, cached: CachedRecord | undefined) => {
-    const read = await readRecord(file, limits.maxFileBytes, cached)
-    const stillDue = (c: CachedRecord) => sameList(c.overdue, overdueIds(factsOf(c), config, at))
-    if (read === 'unchanged') {
-      if (stillDue(cached!)) return { reuse: cached! }
-      return { read: (await readRecord(file, limits.maxFileBytes)) as ReadRecord }
-    }
+    const read = await readRecord(file, limits.maxFileBytes)
     if (cached && read.bytes && hashBytes(read.bytes) === cached.hash && stillDue(cached))
       return { reuse: { ...cached, ...read.stats } } // touched, not changed
     return { read }
@@ -215,30 +241,41 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
   try {
     const reused = new Set<number>()
     let done = 0
+    const progress = () => options.onProgress?.((done += 1), options.files.length, 'records')
     // Note: per-record stages are CPU time inside this one (which adds reading and writing).
-    const outcomes = await timings.timeAsync('records (read, check, render, write)', () =>
-      pMap(
-        options.files,
-        async (file, index): Promise<{ id: unknown; record?: CachedRecord }> => {
+    const outcomes = await timings.timeAsync('records (read, check, render, write)', async () => {
+      const outcomes: Array<{ id: unknown; record?: CachedRecord }> = []
+      const pending: number[] = []
+      for (const [index, file] of options.files.entries()) {
+        const cached = previous?.records[names[index]!]
+        if (cached && unchangedOnDisk(file, cached) && stillDue(cached)) {
+          reused.add(index)
+          outcomes[index] = { id: cached.id, record: cached }
+          progress()
+        } else pending.push(index)
+      }
+      await pMap(
+        pending,
+        async (index) => {
           const name = names[index]!
           try {
-            const found = await lookUp(file, previous?.records[name])
+            const found = await lookUp(options.files[index]!, previous?.records[name])
             if (found.reuse) {
               reused.add(index)
-              return { id: found.reuse.id, record: found.reuse }
-            }
-            return await rebuild(name, found.read, (job) => runner.run(job))
+              outcomes[index] = { id: found.reuse.id, record: found.reuse }
+            } else outcomes[index] = await rebuild(name, found.read, (job) => runner.run(job))
           } catch (error) {
             if (!(error as NodeJS.ErrnoException).code) throw error
             errors.push(readFailed(name, error as NodeJS.ErrnoException))
-            return { id: undefined }
+            outcomes[index] = { id: undefined }
           } finally {
-            options.onProgress?.((done += 1), options.files.length, 'records')
+            progress()
           }
         },
         { concurrency: 8 },
-      ),
-    )
+      )
+      return outcomes
+    })
     await runner.close()
     const identities = outcomes.map((o, i) => ({
       file: names[i]!,
@@ -266,7 +303,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     const onSite = new Set(records.flatMap((r) => (r.summary ? [r.id] : [])))
     for (const [i, record] of records.entries()) {
       if (!record.summary || sameList(record.shown, relatedOnSite(record, onSite))) continue
-      const read = (await readRecord(options.files[i]!, limits.maxFileBytes)) as ReadRecord
+      const read = await readRecord(options.files[i]!, limits.maxFileBytes)
       const again = await rebuild(names[i]!, read, (job) => runRecordJob(job, { ...env, onSite }))
       if (!again.record) throw new PostmortemError(`${names[i]} changed during the build; build again`)
       reused.delete(i)
@@ -291,6 +328,9 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       for (const [path, content] of assets) await sink.put(`site/${path}`, content)
     })
     options.onProgress?.(0, 1, 'write')
+    // Note: output changed in place no longer matches the old manifest; without one, a build
+    // interrupted before saving the new one is followed by a full build, never by a stale reuse.
+    if (previous) await removeManifest(options.outDir)
     const written = await timings.timeAsync('commit output', () => sink.commit())
     options.onProgress?.(1, 1, 'write')
     if (options.cache !== false) {

@@ -1,6 +1,6 @@
 /**
  * One record's share of a build — parse, validate, render — as a pure function of its bytes and the
- * build's context, so it runs the same in this thread or in a worker (`record-worker.ts`).
+ * build's context, so it runs the same in this thread or in a worker (`src/jobs/worker.ts`).
  */
 import type { Diagnostic } from '../diagnostics.js'
 import type { SourceLimits } from '../load/parse-source.js'

@@ -29,6 +29,11 @@ export interface LoadIncidentsOptions {
   at?: Instant
   /** Called after each record file is checked (stage `validate`). */
   onProgress?: ProgressCallback
+  /**
+   * Worker threads for parsing and validating, used once more than 100 records are read (the first
+   * 100 are validated in this thread). Default 1: everything in this thread.
+   */
+  jobs?: number
 }
 
 /** What {@link loadIncidents} found: the validation report, and the configuration and time it used. */
@@ -80,6 +85,7 @@ export async function loadIncidents(options: LoadIncidentsOptions = {}): Promise
     at,
     incidentsDir,
     ...(options.onProgress && { onProgress: options.onProgress }),
+    ...(options.jobs !== undefined && { workers: { jobs: options.jobs } }),
   })
   return { ...report, ...used }
 }

@@ -3,11 +3,14 @@ import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
 import { findRecordFiles } from '../load/find-files.js'
-import { locateInFile, readSource } from '../load/read-source.js'
+import type { WorkerOptions } from '../jobs/job-runner.js'
+import { JobRunner } from '../jobs/job-runner.js'
+import { locateInFile, readBytes } from '../load/read-source.js'
 import type { ProgressCallback } from '../progress.js'
 import type { Incident } from './normalize.js'
 import type { ValidateOptions } from './validate-incident.js'
-import { validateSource } from './validate-incident.js'
+import type { ValidateEnv, ValidateJob, Validated } from './validate-job.js'
+import { runValidateJob } from './validate-job.js'
 
 /** The outcome of validating a set of record files. */
 export interface ValidationReport {
@@ -31,18 +34,27 @@ export async function validateFiles(
     incidentsDir?: string
     /** Called after each file is checked, with stage `validate`. */
     onProgress?: ProgressCallback
+    /** Worker threads for parsing and validating (default: none, all in this thread). */
+    workers?: WorkerOptions
   },
 ): Promise<ValidationReport> {
   const found = await findRecordFiles(paths, cwd)
   const limits = { maxFileBytes: options.config.max_file_bytes, maxDepth: 32 }
+  const env: ValidateEnv = { config: options.config, at: options.at, limits }
+  const runner = new JobRunner<ValidateJob, Validated>(
+    'validate',
+    (job) => runValidateJob(job, env),
+    () => env,
+    options.workers,
+  )
   let done = 0
   // Note: several reads in flight keep the CPU busy parsing while the disk answers (p-map keeps order).
   const checked = await pMap(
     found.files,
     async (path) => {
       const name = relative(cwd, path) || path
-      const source = await readSource(path, name, limits)
-      const result = validateSource(source, options)
+      const read = await readBytes(path, name, limits)
+      const result = 'failed' in read ? { id: undefined, diagnostics: [read.failed] } : await runner.run(read)
       options.onProgress?.(++done, found.files.length, 'validate')
       // Note: the parsed document is not kept (10,000 of them would not fit): a cross-file problem
       // parses its file again to say where.
@@ -50,14 +62,14 @@ export async function validateFiles(
         result,
         identity: {
           file: name,
-          id: source.data?.id,
+          id: result.id,
           related: result.incident?.related ?? [],
           locate: (dataPath: DataPath) => locateInFile(path, name, limits, dataPath),
         },
       }
     },
     { concurrency: 8 },
-  )
+  ).finally(() => runner.close())
   const diagnostics = [...found.diagnostics, ...checked.flatMap((c) => c.result.diagnostics)]
   diagnostics.push(
     ...crossFileDiagnostics(

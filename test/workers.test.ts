@@ -8,13 +8,14 @@ import { loadTemplates, TemplateError } from '../src/render/templates.js'
 import type { BuildRecordsOptions } from '../src/site/build-records.js'
 import { buildRecords } from '../src/site/build-records.js'
 import { DeniedTermError } from '../src/site/build-site.js'
+import { validateFiles } from '../src/validate/validate-files.js'
 import { outputTree } from './helpers/output-tree.js'
 import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
 
 // Note: tests run from TypeScript sources; this module loads the worker through tsx in each thread.
-const workerFile = new URL('./helpers/record-worker.mjs', import.meta.url)
+const workerFile = new URL('./helpers/worker.mjs', import.meta.url)
 const count = 12
 
 /** Nothing of a failed build is left in its output folder. */
@@ -115,5 +116,34 @@ describe('a build in worker threads', () => {
     const failed = buildRecords(await options(denied, 'dist', 2))
     await expect(failed).rejects.toBeInstanceOf(DeniedTermError)
     await expectNoOutput(join(denied, 'dist'))
+  }, 120_000)
+})
+
+describe('validation in worker threads', () => {
+  it('reports the same diagnostics and incidents as validation in one thread', async () => {
+    const dir = await repository()
+    const [first, second] = [syntheticRecord(2), syntheticRecord(5)]
+    // One record with an error, one with the id of another (found across files, then located).
+    await writeFile(
+      join(dir, 'incidents', `${first.id}.yaml`),
+      first.text.replace(/^severity: .*$/m, 'severity: SEV9'),
+    )
+    await writeFile(join(dir, 'incidents', 'copy.yaml'), second.text)
+    const { config } = await loadConfig(dir)
+    const options = { config, at: Date.parse('2026-12-04T00:00:00Z'), incidentsDir: join(dir, 'incidents') }
+    const threaded = await validateFiles(['incidents'], dir, {
+      ...options,
+      workers: { jobs: 2, minimum: 0, file: workerFile },
+    })
+    const single = await validateFiles(['incidents'], dir, options)
+    expect(threaded).toEqual(single)
+    expect(threaded.files).toHaveLength(count + 1)
+    expect(threaded.incidents).toHaveLength(count - 1)
+    expect(threaded.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.file, d.code])).toEqual([
+      [`incidents/${first.id}.yaml`, 'UNKNOWN_SEVERITY'],
+      ['incidents/copy.yaml', 'DUPLICATE_ID'],
+      ['incidents/copy.yaml', 'ID_MISMATCH'],
+    ])
+    expect(threaded.diagnostics.find((d) => d.code === 'DUPLICATE_ID')).toMatchObject({ line: 2, column: 5 })
   }, 120_000)
 })

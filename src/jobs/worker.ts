@@ -1,0 +1,59 @@
+/**
+ * A worker thread (run by piscina, see `job-runner.ts`): sets up once from the command's
+ * `WorkerSetup`, then runs one record job per task. Failures the tool reports to users come back as
+ * data, so the main thread can raise them as they would have been raised there.
+ */
+import { workerData } from 'piscina'
+import { PostmortemError } from '../errors.js'
+import { compileTemplates, TemplateError } from '../render/templates.js'
+import { redactPatterns } from '../site/publish.js'
+import type { RecordDone, RecordEnv, RecordJob } from '../site/record-job.js'
+import { runRecordJob } from '../site/record-job.js'
+import type { ValidateEnv, ValidateJob, Validated } from '../validate/validate-job.js'
+import { runValidateJob } from '../validate/validate-job.js'
+import type { WorkerReply, WorkerSetup } from './job-runner.js'
+
+const setup = workerData as WorkerSetup
+let env: RecordEnv | undefined
+
+function renderEnv(): RecordEnv {
+  const { config, render } = setup
+  if (!render) throw new Error('this worker was set up without what rendering needs')
+  return {
+    context: {
+      config,
+      audience: render.audience,
+      layouts: compileTemplates(render.layouts),
+      markdown: compileTemplates(render.markdown),
+      baseUrl: render.baseUrl,
+      generator: render.generator,
+      at: setup.at,
+    },
+    patterns: redactPatterns(config.redact),
+    limits: setup.limits,
+    onSite: new Set(render.onSite),
+  }
+}
+
+function reply<Done>(work: () => Done): WorkerReply<Done> {
+  try {
+    return { done: work() }
+  } catch (error) {
+    if (error instanceof TemplateError)
+      return { failed: { message: error.reason, template: { file: error.file, line: error.line } } }
+    if (error instanceof PostmortemError)
+      return { failed: { message: error.message, exitCode: error.exitCode } }
+    throw error
+  }
+}
+
+/** Parses, validates and renders one record of a build. */
+export function render(job: RecordJob): WorkerReply<RecordDone> {
+  return reply(() => runRecordJob(job, (env ??= renderEnv())))
+}
+
+/** Parses and validates one record. */
+export function validate(job: ValidateJob): WorkerReply<Validated> {
+  const validateEnv: ValidateEnv = setup
+  return reply(() => runValidateJob(job, validateEnv))
+}
