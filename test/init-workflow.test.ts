@@ -91,9 +91,16 @@ describe('the generated GitHub Actions workflow', () => {
       'actions/setup-node',
       'npm ci --no-audit --no-fund',
       'actions/configure-pages',
+      'actions/cache',
       'npx postmortem build --base-url "$BASE_URL/"',
       'actions/upload-pages-artifact',
     ])
+    // The last build's output is restored, so unchanged records are reused: per branch, newest first.
+    expect(build.find((s) => s.uses?.startsWith('actions/cache@'))!.with).toEqual({
+      path: 'dist',
+      key: 'postmortem-build-${{ github.ref_name }}-${{ github.sha }}',
+      'restore-keys': 'postmortem-build-${{ github.ref_name }}-',
+    })
     expect(build.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'))!.with).toEqual({
       path: 'dist/site',
     })
@@ -136,6 +143,9 @@ describe('the generated GitHub Actions workflow', () => {
     expect(
       custom.jobs.build!.steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'))!.with,
     ).toEqual({ path: 'public/site' })
+    expect(custom.jobs.build!.steps.find((s) => s.uses?.startsWith('actions/cache@'))!.with).toMatchObject({
+      path: 'public',
+    })
     expect(custom.jobs['sync-issues']!.steps.at(-1)!.run).toContain("git add -- 'records/prod'")
   })
 })

@@ -16,6 +16,7 @@ export const pinnedActions = {
     version: 'v5.0.0',
   },
   deployPages: { uses: 'actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128', version: 'v5.0.0' },
+  cache: { uses: 'actions/cache@9255dc7a253b0ccc959486e2bca901246202afeb', version: 'v5.0.1' },
 } as const
 
 const use = (action: keyof typeof pinnedActions) =>
@@ -91,6 +92,15 @@ ${setup}
 ${setup}
       - id: pages
         uses: ${use('configurePages')}
+      # The last build's output and its cache: records whose bytes did not change are reused, not parsed
+      # and rendered again (a large repository builds in seconds). A new key per commit; the newest
+      # cache of the branch is restored. Anything that shapes every page (postmortem's version, the
+      # config, the templates, the base URL) makes the build a full one by itself.
+      - uses: ${use('cache')}
+        with:
+          path: ${options.out}
+          key: postmortem-build-\${{ github.ref_name }}-\${{ github.sha }}
+          restore-keys: postmortem-build-\${{ github.ref_name }}-
       - run: npx postmortem build --base-url "$BASE_URL/"
         env:
           BASE_URL: \${{ steps.pages.outputs.base_url }}

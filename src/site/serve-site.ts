@@ -132,8 +132,12 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
   }
 }
 
-/** Watches files and folders, calling `onChange` once per burst of changes. */
-export function watchPaths(paths: readonly string[], onChange: () => void, delayMs = 150): { close(): void } {
+/**
+ * Watches files and folders, calling `onChange` once per burst of changes. 50 ms is enough to join
+ * an editor's save (a write and a rename, or a truncate and a write); a change arriving while a
+ * rebuild runs makes `serve` build once more.
+ */
+export function watchPaths(paths: readonly string[], onChange: () => void, delayMs = 50): { close(): void } {
   let timer: NodeJS.Timeout | undefined
   const watchers: FSWatcher[] = []
   for (const path of paths) {
