@@ -14,6 +14,7 @@ import {
   parseProse,
   plainText,
   plainValue,
+  ProseBatch,
 } from '../src/render/markdown.js'
 
 /**
@@ -214,5 +215,43 @@ describe('the plain-paragraph fast path', () => {
       }),
       { numRuns: 2000 },
     )
+  })
+})
+
+describe('ProseBatch', () => {
+  const strip = (node: unknown): unknown =>
+    JSON.parse(JSON.stringify(node, (key, value: unknown) => (key === 'position' ? undefined : value)))
+
+  it('gives every field the tree parseProse gives it, whatever the neighbouring fields hold (property)', () => {
+    // One-line fields share one parse; anything that could reach across a blank line must not.
+    const field = fc.oneof(
+      hostile,
+      fc.constantFrom('a `b` c', '**x** y', 'see [r] here', '[r]: https://a.b', '```'),
+    )
+    fc.assert(
+      fc.property(fc.array(field, { minLength: 1, maxLength: 8 }), (texts) => {
+        const batch = new ProseBatch()
+        const trees = texts.map((text) => batch.tree(text))
+        batch.parse()
+        for (const [i, text] of texts.entries()) {
+          const alone = parseProse(text)
+          expect(strip(trees[i]), JSON.stringify(text)).toEqual(strip(alone))
+          expect(plainValue(trees[i]!)).toBe(plainValue(alone))
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('hands out empty trees and fills them all on parse()', () => {
+    const batch = new ProseBatch()
+    const trees = ['Restarted `db-1`.', 'Paged **@oncall**.', 'Line one\nline two'].map((t) => batch.tree(t))
+    expect(trees.every((t) => t.children.length === 0)).toBe(true)
+    batch.parse()
+    expect(trees.map((t) => blockMarkdown(t))).toEqual([
+      'Restarted `db-1`.',
+      'Paged **@\u200Boncall**.',
+      'Line one\nline two',
+    ])
   })
 })

@@ -4,13 +4,11 @@ import { dueDay } from '../model/action-items.js'
 import { publicUpdates } from '../model/communications.js'
 import type { Incident, TimelineEvent } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
-import { parseProse } from './markdown.js'
+import { ProseBatch } from './markdown.js'
 
 /** Who a rendering is for: `public` drops internal events and uses their public wording. */
 export type Audience = 'public' | 'internal'
 
-const prose = (text: string | undefined): Root | null =>
-  text === undefined || text.trim() === '' ? null : parseProse(text)
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v)
 
 /** The events an audience sees: public renderings drop `visibility: internal` events. */
@@ -34,6 +32,10 @@ export function postmortemView(incident: Incident, figures: Figures, config: Con
   const lessons = incident.lessons
   const people = incident.people
   const slos = config.slos
+  // Note: trees are handed out empty and filled by one parse of all fields at the end.
+  const batch = new ProseBatch()
+  const prose = (text: string | undefined): Root | null =>
+    text === undefined || text.trim() === '' ? null : batch.tree(text)
 
   const lessonList = (list: string[] | undefined) =>
     (list ?? []).map((l) => prose(l)).filter((l) => l !== null)
@@ -192,6 +194,7 @@ export function postmortemView(incident: Incident, figures: Figures, config: Con
     links: (incident.links ?? []).map((l) => ({ title: l.title, url: l.url, kind: orNull(l.kind) })),
     related: incident.related ?? [],
   }
+  batch.parse()
   // A table of contents helps once a postmortem runs long.
   return { ...view, toc: events.length > 10 || items.length > 5 }
 }
