@@ -137,6 +137,13 @@ describe('validation in worker threads', () => {
     })
     const single = await validateFiles(['incidents'], dir, options)
     expect(threaded).toEqual(single)
+    // Only the diagnostics, when that is all a command wants (`validate`): no incident comes back.
+    const diagnosticsOnly = await validateFiles(['incidents'], dir, {
+      ...options,
+      keepIncidents: false,
+      workers: { jobs: 2, minimum: 0, file: workerFile },
+    })
+    expect(diagnosticsOnly).toEqual({ ...single, incidents: [] })
     expect(threaded.files).toHaveLength(count + 1)
     expect(threaded.incidents).toHaveLength(count - 1)
     expect(threaded.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.file, d.code])).toEqual([

@@ -65,6 +65,8 @@ export async function loadRecords(
     onProgress?: ProgressCallback
     /** Worker threads (default: the cores this process may use). */
     jobs?: number
+    /** False when the command needs only the diagnostics. */
+    keepIncidents?: boolean
   },
 ): Promise<LoadedIncidents> {
   const started = Date.now()
@@ -77,8 +79,10 @@ export async function loadRecords(
   })
   if (say.verbosity === 'verbose') {
     listFiles(say, report.files, report.diagnostics)
+    // Note: counted from the diagnostics: a command that wants none gets no incidents back.
+    const failed = new Set(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))
     say.detail(
-      `validated ${plural(report.files.length, 'record file')} in ${Date.now() - started} ms: ${report.incidents.length} valid\n`,
+      `validated ${plural(report.files.length, 'record file')} in ${Date.now() - started} ms: ${report.files.filter((f) => !failed.has(f)).length} valid\n`,
     )
   }
   return report

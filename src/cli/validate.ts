@@ -36,7 +36,12 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
       }
       const at = referenceTime(options.at)
       const jobs = parseJobs(options.jobs)
-      const report = await loadRecords(io, say, loaded, { ...(paths.length > 0 && { paths }), at, jobs })
+      const report = await loadRecords(io, say, loaded, {
+        ...(paths.length > 0 && { paths }),
+        at,
+        jobs,
+        keepIncidents: false,
+      })
       const { errors, warnings } = tally(report.diagnostics)
       const failed = errors > 0 || (options.strict === true && warnings > 0)
       if (options.format === 'json') say.result(formatJson(report.files.length, report.diagnostics))

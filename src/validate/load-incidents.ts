@@ -34,6 +34,11 @@ export interface LoadIncidentsOptions {
    * 100 are validated in this thread). Default 1: everything in this thread.
    */
   jobs?: number
+  /**
+   * False when only the diagnostics are wanted: `incidents` comes back empty, which saves memory and,
+   * with worker threads, copying every incident back. Default true.
+   */
+  keepIncidents?: boolean
 }
 
 /** What {@link loadIncidents} found: the validation report, and the configuration and time it used. */
@@ -86,6 +91,7 @@ export async function loadIncidents(options: LoadIncidentsOptions = {}): Promise
     incidentsDir,
     ...(options.onProgress && { onProgress: options.onProgress }),
     ...(options.jobs !== undefined && { workers: { jobs: options.jobs } }),
+    ...(options.keepIncidents === false && { keepIncidents: false }),
   })
   return { ...report, ...used }
 }

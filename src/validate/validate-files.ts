@@ -36,6 +36,8 @@ export async function validateFiles(
     onProgress?: ProgressCallback
     /** Worker threads for parsing and validating (default: none, all in this thread). */
     workers?: WorkerOptions
+    /** False: only the diagnostics are wanted, `incidents` comes back empty. Default true. */
+    keepIncidents?: boolean
   },
 ): Promise<ValidationReport> {
   const found = await findRecordFiles(paths, cwd)
@@ -54,7 +56,10 @@ export async function validateFiles(
     async (path) => {
       const name = relative(cwd, path) || path
       const read = await readBytes(path, name, limits)
-      const result = 'failed' in read ? { id: undefined, diagnostics: [read.failed] } : await runner.run(read)
+      const result: Validated =
+        'failed' in read
+          ? { id: undefined, diagnostics: [read.failed], related: [] }
+          : await runner.run({ ...read, keep: options.keepIncidents !== false })
       options.onProgress?.(++done, found.files.length, 'validate')
       // Note: the parsed document is not kept (10,000 of them would not fit): a cross-file problem
       // parses its file again to say where.
@@ -63,7 +68,7 @@ export async function validateFiles(
         identity: {
           file: name,
           id: result.id,
-          related: result.incident?.related ?? [],
+          related: result.related,
           locate: (dataPath: DataPath) => locateInFile(path, name, limits, dataPath),
         },
       }

@@ -22,12 +22,16 @@ export interface ValidateJob {
   name: string
   bytes: Uint8Array | null
   size: number
+  /** Whether to return the incident (a command that wants only the diagnostics says no). */
+  keep: boolean
 }
 
 /** A validated record: its id as written, every diagnostic, and the incident when it has no error. */
 export interface Validated {
   id: unknown
   diagnostics: Diagnostic[]
+  /** Its valid `related` ids, for the checks across files. */
+  related: string[]
   incident?: Incident
 }
 
@@ -41,6 +45,7 @@ export function runValidateJob(job: ValidateJob, env: ValidateEnv): Validated {
   return {
     id: source.data?.id,
     diagnostics: result.diagnostics,
-    ...(result.incident && { incident: result.incident }),
+    related: result.incident?.related ?? [],
+    ...(job.keep && result.incident && { incident: result.incident }),
   }
 }
