@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import type { ParsedSource, SourceLimits } from './parse-source.js'
@@ -21,35 +21,47 @@ export async function readSource(
     : parseSource(read.bytes, name, limits)
 }
 
-/**
- * A record file's bytes, `null` when it is over the size cap (it is then not read), or the
- * READ_FAILED diagnostic when it cannot be read.
- */
-export async function readBytes(
-  path: string,
-  name: string,
-  limits: SourceLimits,
-): Promise<{ name: string; bytes: Uint8Array | null; size: number } | { failed: Diagnostic }> {
+/** What reading a record file gave: its bytes (`null` when over the size cap: not read), or why not. */
+export type ReadBytes = { name: string; bytes: Uint8Array | null; size: number } | { failed: Diagnostic }
+
+/** Reads a record file's bytes (see `ReadBytes`). */
+export async function readBytes(path: string, name: string, limits: SourceLimits): Promise<ReadBytes> {
   let handle
   try {
     handle = await open(path, 'r')
     const { size } = await handle.stat()
     return { name, size, bytes: size > limits.maxFileBytes ? null : new Uint8Array(await handle.readFile()) }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error'
-    return {
-      failed: {
-        code: 'READ_FAILED',
-        severity: 'error',
-        message: `cannot read the file (${reason})`,
-        hint: 'Check that the file exists and is readable.',
-        file: name,
-        line: 1,
-        column: 1,
-      },
-    }
+    return { failed: readFailed(name, error) }
   } finally {
     await handle?.close()
+  }
+}
+
+/** `readBytes`, blocking: for a worker thread, where nothing else waits. */
+export function readBytesSync(path: string, name: string, limits: SourceLimits): ReadBytes {
+  try {
+    const fd = openSync(path, 'r')
+    try {
+      const { size } = fstatSync(fd)
+      return { name, size, bytes: size > limits.maxFileBytes ? null : new Uint8Array(readFileSync(fd)) }
+    } finally {
+      closeSync(fd)
+    }
+  } catch (error) {
+    return { failed: readFailed(name, error) }
+  }
+}
+
+function readFailed(name: string, error: unknown): Diagnostic {
+  return {
+    code: 'READ_FAILED',
+    severity: 'error',
+    message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`,
+    hint: 'Check that the file exists and is readable.',
+    file: name,
+    line: 1,
+    column: 1,
   }
 }
 

@@ -5,7 +5,7 @@ import { compareDiagnostics } from '../diagnostics.js'
 import { findRecordFiles } from '../load/find-files.js'
 import type { WorkerOptions } from '../jobs/job-runner.js'
 import { JobRunner } from '../jobs/job-runner.js'
-import { locateInFile, readBytes } from '../load/read-source.js'
+import { locateInFile } from '../load/read-source.js'
 import type { ProgressCallback } from '../progress.js'
 import type { Incident } from './normalize.js'
 import type { ValidateOptions } from './validate-incident.js'
@@ -50,16 +50,12 @@ export async function validateFiles(
     options.workers,
   )
   let done = 0
-  // Note: several reads in flight keep the CPU busy parsing while the disk answers (p-map keeps order).
+  // Note: with worker threads, several jobs queued keep every thread busy (p-map keeps order).
   const checked = await pMap(
     found.files,
     async (path) => {
       const name = relative(cwd, path) || path
-      const read = await readBytes(path, name, limits)
-      const result: Validated =
-        'failed' in read
-          ? { id: undefined, diagnostics: [read.failed], related: [] }
-          : await runner.run({ ...read, keep: options.keepIncidents !== false })
+      const result = await runner.run({ path, name, keep: options.keepIncidents !== false })
       options.onProgress?.(++done, found.files.length, 'validate')
       // Note: the parsed document is not kept (10,000 of them would not fit): a cross-file problem
       // parses its file again to say where.

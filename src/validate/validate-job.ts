@@ -1,10 +1,11 @@
 /**
- * One record's validation as a pure function of its bytes, so it runs the same in this thread or in a
- * worker thread (`src/jobs/worker.ts`).
+ * One record's validation — read, parse, validate — so it runs the same in this thread or in a worker
+ * thread (`src/jobs/worker.ts`).
  */
 import type { Diagnostic } from '../diagnostics.js'
 import type { SourceLimits } from '../load/parse-source.js'
 import { fileTooLarge, parseSource, unreadable } from '../load/parse-source.js'
+import { readBytesSync } from '../load/read-source.js'
 import type { Incident } from './normalize.js'
 import type { Config } from './schema.js'
 import type { Instant } from './timestamps.js'
@@ -17,11 +18,11 @@ export interface ValidateEnv {
   limits: SourceLimits
 }
 
-/** One record to validate: its bytes, or `null` when over the size cap (`size` says by how much). */
+/** One record file to validate; the job reads it (a worker thread, without copying it across). */
 export interface ValidateJob {
+  path: string
+  /** As shown in diagnostics. */
   name: string
-  bytes: Uint8Array | null
-  size: number
   /** Whether to return the incident (a command that wants only the diagnostics says no). */
   keep: boolean
 }
@@ -37,10 +38,12 @@ export interface Validated {
 
 /** Parses and validates one record. */
 export function runValidateJob(job: ValidateJob, env: ValidateEnv): Validated {
+  const read = readBytesSync(job.path, job.name, env.limits)
+  if ('failed' in read) return { id: undefined, diagnostics: [read.failed], related: [] }
   const source =
-    job.bytes === null
-      ? unreadable(job.name, fileTooLarge(job.name, job.size, env.limits))
-      : parseSource(job.bytes, job.name, env.limits)
+    read.bytes === null
+      ? unreadable(job.name, fileTooLarge(job.name, read.size, env.limits))
+      : parseSource(read.bytes, job.name, env.limits)
   const result = validateSource(source, { config: env.config, at: env.at })
   return {
     id: source.data?.id,
