@@ -7,6 +7,8 @@ import { findRecordFiles } from '../src/load/find-files.js'
 import { loadTemplates, TemplateError } from '../src/render/templates.js'
 import type { BuildRecordsOptions } from '../src/site/build-records.js'
 import { buildRecords } from '../src/site/build-records.js'
+import type { WorkerSetup } from '../src/jobs/job-runner.js'
+import { JobRunner } from '../src/jobs/job-runner.js'
 import { DeniedTermError } from '../src/site/build-site.js'
 import { validateFiles } from '../src/validate/validate-files.js'
 import { outputTree } from './helpers/output-tree.js'
@@ -107,6 +109,25 @@ describe('a build in worker threads', () => {
     await expectNoOutput(join(themed, 'dist'))
   }, 120_000)
 
+  it('runs a record too big for a worker heap in the main thread instead', async () => {
+    const big = await repository(`${syntheticConfig}max_file_bytes: 33554432\n`)
+    const { id, text } = syntheticRecord(0)
+    // Three fields near their 100,000-character limit: parsing and rendering them needs far more than
+    // the 32 MiB heap the workers get here.
+    const long = (key: string) =>
+      `${key}: |\n${'  A long paragraph of `code`, **strong** and plain words for this incident.\n'.repeat(1_200)}`
+    await writeFile(
+      join(big, 'incidents', `${id}.yaml`),
+      text
+        .replace(/^summary: \|\n(?: {2}.*\n|\n)*/m, long('summary'))
+        .replace(/^resolution: \|\n(?: {2}.*\n|\n)*/m, long('resolution')),
+    )
+    const settings = await options(big, 'dist', 2)
+    const result = await buildRecords({ ...settings, workers: { ...settings.workers!, heapMb: 32 } })
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    expect(result).toMatchObject({ mode: 'full', records: count, threads: 2 })
+  }, 120_000)
+
   it('stops on a denied term in a page rendered in a worker', async () => {
     // A term only the page of one incident on the site contains: its id.
     const onSite = [...Array(count).keys()]
@@ -153,4 +174,22 @@ describe('validation in worker threads', () => {
     ])
     expect(threaded.diagnostics.find((d) => d.code === 'DUPLICATE_ID')).toMatchObject({ line: 2, column: 5 })
   }, 120_000)
+})
+
+describe('JobRunner', () => {
+  it('runs a job again in this thread when it exhausts a worker heap, and goes on with the workers', async () => {
+    const runner = new JobRunner<{ big: boolean }, string>(
+      'render',
+      () => 'here',
+      () => ({}) as WorkerSetup,
+      { jobs: 2, minimum: 0, heapMb: 16, file: new URL('./helpers/hungry-worker.mjs', import.meta.url) },
+    )
+    try {
+      expect(await runner.run({ big: false })).toBe('worker')
+      expect(await runner.run({ big: true })).toBe('here')
+      expect(await runner.run({ big: false })).toBe('worker')
+    } finally {
+      await runner.close()
+    }
+  }, 60_000)
 })

@@ -54,7 +54,7 @@ export const workerMinimum = 100
  * Old-generation heap of each worker, in MiB. A job's live data is one record; the cap makes V8
  * collect a worker's garbage early instead of letting its heap grow, which bounds a build's memory.
  */
-const workerHeapMb = 128
+const workerHeapMb = 96
 
 /** The compiled worker beside this module (`worker.ts`); absent when running from TypeScript sources (tests). */
 const defaultWorkerFile = new URL('./worker.js', import.meta.url)
@@ -65,8 +65,15 @@ export interface WorkerOptions {
   jobs: number
   /** Jobs to run in this thread before starting the workers (default `workerMinimum`). */
   minimum?: number
+  /**
+   * How many jobs are coming, when known: more than `minimum` starts the workers with the first job
+   * (the main thread then never holds a record's garbage); fewer never starts them.
+   */
+  expected?: number
   /** The worker module (default: `worker.js` beside this one). */
   file?: URL
+  /** Old-generation heap of each worker, in MiB (default 96). */
+  heapMb?: number
 }
 
 /** Runs one kind of job, moving to worker threads once enough jobs have been asked for. */
@@ -91,18 +98,28 @@ export class JobRunner<Job, Done> {
 
   async run(job: Job): Promise<Done> {
     this.asked += 1
-    if (!this.pool && this.workerFile && this.asked > (this.options.minimum ?? workerMinimum)) {
+    const minimum = this.options.minimum ?? workerMinimum
+    const enough =
+      this.options.expected === undefined ? this.asked > minimum : this.options.expected > minimum
+    if (!this.pool && this.workerFile && enough) {
       this.pool = new Piscina({
         filename: this.workerFile.href,
         workerData: this.setup(),
         minThreads: this.options.jobs,
         maxThreads: this.options.jobs,
-        resourceLimits: { maxOldGenerationSizeMb: workerHeapMb },
+        resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb ?? workerHeapMb },
       })
       this.threads = this.options.jobs
     }
     if (!this.pool) return this.local(job)
-    const reply = (await this.pool.run(job, { name: this.kind })) as WorkerReply<Done>
+    let reply: WorkerReply<Done>
+    try {
+      reply = (await this.pool.run(job, { name: this.kind })) as WorkerReply<Done>
+    } catch (error) {
+      // Note: a record too big for a worker's capped heap is run again here, where the heap is not.
+      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') return this.local(job)
+      throw error
+    }
     if ('done' in reply) return reply.done
     const { failed } = reply
     if (failed.template) throw new TemplateError(failed.template.file, failed.template.line, failed.message)

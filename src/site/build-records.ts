@@ -203,7 +203,9 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
         onSite: [...maybeOnSite],
       },
     }),
-    options.workers,
+    // A full build rebuilds every record: the workers start at once. An incremental one, once enough
+    // records turn out to have changed.
+    options.workers && { ...options.workers, ...(!previous && { expected: options.files.length }) },
   )
 
   /** Parses and validates one record (in a worker thread, maybe) and writes its files unless the build has failed. */

@@ -47,7 +47,7 @@ export async function validateFiles(
     'validate',
     (job) => runValidateJob(job, env),
     () => env,
-    options.workers,
+    options.workers && { ...options.workers, expected: found.files.length },
   )
   let done = 0
   // Note: with worker threads, several jobs queued keep every thread busy (p-map keeps order).
