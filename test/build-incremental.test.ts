@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
@@ -143,6 +144,45 @@ describe('incremental build', () => {
     expect((await runBuild(io, [], flags, memory)).code).toBe(0)
     expect(stdout).toContain('Timings (incremental build, 5 records, 5 reused)')
     expect((await stat(join(dir, 'dist/.cache/postmortem-build.json'))).isFile()).toBe(true)
+  })
+
+  it('under serve, commits the incident pages first, and puts them back if the rest fails', async () => {
+    const io = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: dir, env: {} }
+    const flags = { at: at[1]!, baseUrl: at[3]!, quiet: true }
+    const edit = async (title: string) => {
+      const text = await readFile(file(dir, 3), 'utf8')
+      await writeFile(file(dir, 3), text.replace(/^title: .*$/m, `title: "${title}"`))
+    }
+    const seen: string[] = []
+    const memory: BuildMemory = {
+      // What a reader sees between the two steps: the new page, the old index.
+      onPagesCommitted: () => {
+        seen.push(readFileSync(page(dir, 3), 'utf8').includes('First new title') ? 'new page' : 'old page')
+        seen.push(
+          readFileSync(join(dir, 'dist/site/index.html'), 'utf8').includes('First new title')
+            ? 'new index'
+            : 'old index',
+        )
+      },
+    }
+    await edit('First new title')
+    expect((await runBuild(io, [], flags, memory)).code).toBe(0)
+    expect(seen).toEqual(['new page', 'old index'])
+    const index = await readFile(join(dir, 'dist/site/index.html'), 'utf8')
+    expect(index).toContain('First new title')
+
+    // The second step fails (stats/index.html cannot be replaced: a folder with a file took its place).
+    const before = await readFile(page(dir, 3), 'utf8')
+    memory.onPagesCommitted = () => {
+      const stats = join(dir, 'dist/site/stats/index.html')
+      rmSync(stats)
+      mkdirSync(stats)
+      writeFileSync(join(stats, 'blocker'), '')
+    }
+    await edit('Second new title')
+    await expect(runBuild(io, [], flags, memory)).rejects.toThrow()
+    expect(await readFile(page(dir, 3), 'utf8')).toBe(before)
+    expect(await readFile(join(dir, 'dist/site/index.html'), 'utf8')).toBe(index)
   })
 
   it('falls back to a full build when the cache is unreadable', async () => {

@@ -1,8 +1,10 @@
-import { cp, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startServe } from '../src/cli/serve.js'
 import type { CliIO } from '../src/cli/io.js'
+import { serveSite } from '../src/site/serve-site.js'
 import { makeTempDir, removeTempDirs, repoRoot } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
@@ -63,6 +65,31 @@ describe('serve', () => {
       expect(await events.text()).toContain('EventSource')
     } finally {
       await serving.close()
+    }
+  })
+})
+
+describe('the preview server', () => {
+  it('holds requests for the pages over all incidents while they are rebuilt, not an incident page', async () => {
+    const dir = await makeTempDir()
+    await mkdir(join(dir, 'incidents/x'), { recursive: true })
+    await writeFile(join(dir, 'index.html'), '<html><head></head><body>index</body></html>')
+    await writeFile(join(dir, 'incidents/x/index.html'), '<html><head></head><body>x</body></html>')
+    const server = await serveSite(dir, 0)
+    try {
+      let release!: () => void
+      server.holdListPages(new Promise<void>((done) => (release = done)))
+      const settled = (response: Promise<Response>) =>
+        Promise.race([response.then(() => 'answered'), sleep(300).then(() => 'waiting')])
+      const index = fetch(server.url)
+      // An incident's page is not held (were it, this would wait until the test times out).
+      expect(await (await fetch(`${server.url}incidents/x/`)).text()).toContain('x')
+      expect(await settled(index)).toBe('waiting')
+      await writeFile(join(dir, 'index.html'), '<html><head></head><body>new index</body></html>')
+      release()
+      expect(await (await index).text()).toContain('new index')
+    } finally {
+      await server.close()
     }
   })
 })

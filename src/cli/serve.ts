@@ -51,6 +51,11 @@ export async function startServe(
     building = (async () => {
       do {
         again = false
+        // The edited incident's page is committed first; until the index, feeds and the rest follow,
+        // a request for one of those waits for them rather than get the previous one.
+        let finished!: () => void
+        const rest = new Promise<void>((done) => (finished = done))
+        memory.onPagesCommitted = () => server.holdListPages(rest)
         try {
           const outcome = await runBuild(io, paths, flags, memory)
           server.reload(problems(outcome.diagnostics))
@@ -59,6 +64,8 @@ export async function startServe(
           const message = error instanceof Error ? error.message : String(error)
           say.error(`${sanitize(message)}\n`)
           server.reload(message)
+        } finally {
+          finished()
         }
       } while (again)
     })()

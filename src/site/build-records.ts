@@ -51,7 +51,15 @@ export interface BuildRecordsOptions extends Omit<BuildSiteOptions, 'incidents' 
    * Keeps the manifest between builds of one process (`serve`): the next build into the same folder
    * takes it from here instead of reading it from disk (it is saved to disk all the same).
    */
-  memory?: { manifest?: BuildManifest }
+  memory?: {
+    manifest?: BuildManifest
+    /**
+     * Set by `serve`: an incremental build then commits the incidents' pages first and calls this,
+     * then renders and commits the index, stats, action items, feeds and the rest. If that second step
+     * fails, the incidents' pages are put back as they were.
+     */
+    onPagesCommitted?: () => void
+  }
   /** Worker threads for parsing, validating and rendering (default: none, all in this thread). */
   workers?: WorkerOptions
   /** Called after each record (stage `records`), and before and after the output is committed (`write`). */
@@ -171,9 +179,15 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
             ? remembered
             : loadManifest(options.outDir, key),
         )
-  const sink: OutputSink = previous
-    ? new InPlaceSink(options.outDir)
-    : new FolderSwapSink(options.outDir, ['site', 'postmortems'])
+  // serve, on an incremental build: the incidents' pages are committed before the pages over all
+  // incidents are rendered, so the page being edited shows sooner; see `memory.onPagesCommitted`.
+  const pagesFirst =
+    previous && options.memory?.onPagesCommitted
+      ? { sink: new InPlaceSink(options.outDir, true), onPagesCommitted: options.memory.onPagesCommitted }
+      : undefined
+  const sink: OutputSink =
+    pagesFirst?.sink ??
+    (previous ? new InPlaceSink(options.outDir) : new FolderSwapSink(options.outDir, ['site', 'postmortems']))
   const limits = { maxFileBytes: config.max_file_bytes, maxDepth: 32 }
   const patterns = redactPatterns(config.redact)
   const names = options.files.map((f) => relative(cwd, f) || f)
@@ -317,23 +331,34 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       if (record.summary && !onSite.has(record.id))
         for (const path of incidentFiles(record.id)) sink.remove(path)
 
-    const summaries = records.flatMap((r) => (r.summary ? [withHealth(r.summary, config, at)] : []))
-    const files = new Map(records.map((r, i) => [r.id, options.files[i]!]))
-    const aggregates = timings.time('render aggregates', () =>
-      aggregateFiles(summaries, context, (s) => options.changed?.get(files.get(s.incident.id)!) ?? 0),
-    )
-    checkDenied(config, audience, aggregates)
-    const assets = await assetFiles(config, options.root)
-    checkDenied(config, audience, assets)
-    await timings.timeAsync('write aggregates', async () => {
-      for (const [path, content] of aggregates) await sink.put(`site/${path}`, content)
-      for (const [path, content] of assets) await sink.put(`site/${path}`, content)
-    })
-    options.onProgress?.(0, 1, 'write')
     // Note: output changed in place no longer matches the old manifest; without one, a build
     // interrupted before saving the new one is followed by a full build, never by a stale reuse.
     if (previous) await removeManifest(options.outDir)
-    const written = await timings.timeAsync('commit output', () => sink.commit())
+    let written = 0
+    if (pagesFirst) {
+      written += await timings.timeAsync('commit pages', () => sink.commit())
+      pagesFirst.onPagesCommitted()
+    }
+    const summaries = records.flatMap((r) => (r.summary ? [withHealth(r.summary, config, at)] : []))
+    try {
+      const files = new Map(records.map((r, i) => [r.id, options.files[i]!]))
+      const aggregates = timings.time('render aggregates', () =>
+        aggregateFiles(summaries, context, (s) => options.changed?.get(files.get(s.incident.id)!) ?? 0),
+      )
+      checkDenied(config, audience, aggregates)
+      const assets = await assetFiles(config, options.root)
+      checkDenied(config, audience, assets)
+      await timings.timeAsync('write aggregates', async () => {
+        for (const [path, content] of aggregates) await sink.put(`site/${path}`, content)
+        for (const [path, content] of assets) await sink.put(`site/${path}`, content)
+      })
+      options.onProgress?.(0, 1, 'write')
+      written += await timings.timeAsync('commit output', () => sink.commit())
+    } catch (error) {
+      // The pages over all incidents failed: the incidents' pages go back to what they were.
+      if (pagesFirst) await pagesFirst.sink.revert()
+      throw error
+    }
     options.onProgress?.(1, 1, 'write')
     if (options.cache !== false) {
       const manifest = { key, records: Object.fromEntries(records.map((r, i) => [names[i]!, r])) }

@@ -28,6 +28,11 @@ export interface SiteServer {
   url: string
   /** Tells open pages to reload; `problems` (plain text) is shown on every page until a good build. */
   reload(problems?: string): void
+  /**
+   * Until `ready` settles, requests for anything but an incident's own files (`/incidents/…`) wait:
+   * the index, stats, action items, feeds and JSON are being rebuilt.
+   */
+  holdListPages(ready: Promise<void>): void
   close(): Promise<void>
 }
 
@@ -44,6 +49,7 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
   const root = resolve(dir)
   const clients = new Set<ServerResponse>()
   let problems: string | undefined
+  let listPages: Promise<void> = Promise.resolve()
 
   const server = createServer((request, response) => {
     void (async () => {
@@ -64,6 +70,7 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
         response.end(reloadScript)
         return
       }
+      if (!url.pathname.startsWith('/incidents/')) await listPages
       let path: string
       try {
         path = normalize(decodeURIComponent(url.pathname))
@@ -119,6 +126,9 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
   const address = server.address() as AddressInfo
   return {
     url: `http://${host}:${address.port}/`,
+    holdListPages(ready) {
+      listPages = ready.catch(() => undefined)
+    },
     reload(next) {
       problems = next
       for (const client of clients) client.write('event: reload\ndata: {}\n\n')

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { PostmortemError } from '../errors.js'
@@ -131,8 +131,14 @@ export class FolderSwapSink implements OutputSink {
 export class InPlaceSink implements OutputSink {
   private readonly files = new Map<string, string | Uint8Array>()
   private readonly removed = new Set<string>()
+  /** With `undoable`: each file's bytes before the first commit that touched it (`null`: it was not there). */
+  private readonly before = new Map<string, Buffer | null>()
 
-  constructor(readonly outDir: string) {}
+  constructor(
+    readonly outDir: string,
+    /** Keep what each commit replaces, so `revert()` can put it back. */
+    private readonly undoable = false,
+  ) {}
 
   put(path: string, content: string | Uint8Array): Promise<void> {
     inside(resolve(this.outDir), path)
@@ -145,10 +151,13 @@ export class InPlaceSink implements OutputSink {
     if (!this.files.has(path)) this.removed.add(path)
   }
 
+  /** Writes what was put and deletes what was removed since the last commit. */
   async commit(): Promise<number> {
     const root = resolve(this.outDir)
+    const written = this.files.size
     for (const [path, content] of this.files) {
       const file = inside(root, path)
+      await this.remember(path, file)
       await mkdir(dirname(file), { recursive: true })
       // Note: no fsync: atomicity needs only the rename, and this output can be rebuilt.
       await writeFileAtomic(file, typeof content === 'string' ? content : Buffer.from(content), {
@@ -157,10 +166,31 @@ export class InPlaceSink implements OutputSink {
     }
     for (const path of this.removed) {
       const file = inside(root, path)
+      await this.remember(path, file)
       await rm(file, { force: true })
       await rmdir(dirname(file)).catch(() => undefined) // only when it is now empty
     }
-    return this.files.size
+    this.files.clear()
+    this.removed.clear()
+    return written
+  }
+
+  /** Puts back every file the commits so far changed (`undoable` sinks only). */
+  async revert(): Promise<void> {
+    for (const [path, bytes] of this.before) {
+      const file = inside(resolve(this.outDir), path)
+      if (bytes === null) await rm(file, { force: true })
+      else {
+        await mkdir(dirname(file), { recursive: true })
+        await writeFileAtomic(file, bytes, { fsync: false })
+      }
+    }
+    this.before.clear()
+  }
+
+  private async remember(path: string, file: string): Promise<void> {
+    if (!this.undoable || this.before.has(path)) return
+    this.before.set(path, await readFile(file).catch(() => null))
   }
 
   abort(): Promise<void> {
