@@ -1,5 +1,6 @@
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startServe } from '../src/cli/serve.js'
@@ -67,6 +68,48 @@ describe('serve', () => {
       await serving.close()
     }
   })
+})
+
+describe('serve watching records', () => {
+  // Note: the installed command in its own process: Node's recursive fs.watch lost replaced files
+  // there (a standalone process on Linux) while the same code passed inside the test runner.
+  it('sees every edit of a file that editors replace by a rename (sed -i, atomic saves)', async () => {
+    const dir = await makeTempDir()
+    // In a sub-folder of the incidents folder, as teams file records by year.
+    await cp(join(repoRoot, 'incidents'), join(dir, 'incidents', '2025'), { recursive: true })
+    await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/postmortem.js'), 'serve', '--port', '0'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    try {
+      const url = await new Promise<string>((found, fail) => {
+        let out = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          const match = /Serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
+          if (match) found(match[1]!)
+        })
+        child.once('exit', () => fail(new Error(`serve stopped: ${out}`)))
+      })
+      const file = join(dir, 'incidents', '2025', `${example}.yaml`)
+      const original = await readFile(file, 'utf8')
+      for (const n of [1, 2, 3]) {
+        // A new file renamed over the old one (a new inode each time), as editors save atomically.
+        const temp = join(dir, 'incidents', '2025', `.${example}.yaml.swp`)
+        await writeFile(temp, original.replace('title: API and web app outage', `title: Save ${n}`))
+        await rename(temp, file)
+        await expect
+          .poll(async () => (await fetch(`${url}incidents/${example}/`)).text(), {
+            timeout: 15_000,
+            interval: 50,
+          })
+          .toContain(`Save ${n}`)
+      }
+    } finally {
+      child.kill('SIGTERM')
+    }
+  }, 60_000)
 })
 
 describe('the preview server', () => {

@@ -37,8 +37,6 @@ export async function startServe(
     d.length === 0 ? undefined : formatText(d, colorsFor({}, {}))
   const server = await serveSite(first.site, flags.port)
   if (first.code !== 0) server.reload(problems(first.diagnostics))
-  // Note: the address is serve's result (with --port 0 nobody knows it otherwise): even with --quiet.
-  say.result(`Serving ${server.url} — watching for changes (Ctrl-C to stop)\n`)
 
   let building: Promise<void> | undefined
   let again = false
@@ -82,12 +80,15 @@ export async function startServe(
     ...paths.map((p) => resolve(io.cwd, p)),
   ]
   for (const path of new Set(watched)) say.detail(`watching ${sanitize(relative(io.cwd, path) || '.')}\n`)
-  const watcher = watchPaths([...new Set(watched)], () => void rebuild())
+  const watcher = await watchPaths([...new Set(watched)], () => void rebuild())
+  // Note: the address is serve's result (with --port 0 nobody knows it otherwise): even with --quiet.
+  // Printed once changes are watched: an edit made on seeing it is not missed.
+  say.result(`Serving ${server.url} — watching for changes (Ctrl-C to stop)\n`)
   return {
     url: server.url,
     rebuilt: () => new Promise((done) => waiters.push(done)),
     close: async () => {
-      watcher.close()
+      await watcher.close()
       await server.close()
     },
   }

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs'
 import { open } from 'node:fs/promises'
+import { setImmediate } from 'node:timers/promises'
 import { basename, extname, relative } from 'node:path'
 import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
@@ -23,7 +24,7 @@ import {
   saveManifest,
 } from './build-cache.js'
 import type { BuildSiteOptions, SiteContext, SiteSummary } from './build-site.js'
-import { aggregateFiles, assetFiles, checkDenied, loadLayouts, relatedOnSite } from './build-site.js'
+import { aggregateSteps, assetFiles, checkDenied, loadLayouts, relatedOnSite } from './build-site.js'
 import { paths } from './pages.js'
 import { redactPatterns } from './publish.js'
 import type { RecordDone, RecordEnv, RecordJob } from './record-job.js'
@@ -34,7 +35,12 @@ import type { OutputSink } from './write-site.js'
 import { FolderSwapSink, InPlaceSink } from './write-site.js'
 
 /** What `buildRecords` needs: what `buildSite` does, with record files instead of incidents. */
-export interface BuildRecordsOptions extends Omit<BuildSiteOptions, 'incidents' | 'outDir' | 'cwd'> {
+export interface BuildRecordsOptions extends Omit<
+  BuildSiteOptions,
+  'incidents' | 'outDir' | 'cwd' | 'changed'
+> {
+  /** When each record file last changed (absolute path → ms), e.g. from git; awaited only for the feeds. */
+  changed?: ReadonlyMap<string, number> | Promise<ReadonlyMap<string, number>>
   /** Record files (absolute paths), in the order pages and feeds list them. */
   files: readonly string[]
   /** Diagnostics of finding the files (paths that do not exist). */
@@ -342,9 +348,14 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     const summaries = records.flatMap((r) => (r.summary ? [withHealth(r.summary, config, at)] : []))
     try {
       const files = new Map(records.map((r, i) => [r.id, options.files[i]!]))
-      const aggregates = timings.time('render aggregates', () =>
-        aggregateFiles(summaries, context, (s) => options.changed?.get(files.get(s.incident.id)!) ?? 0),
-      )
+      const changed = await options.changed
+      const aggregates = new Map<string, string>()
+      const steps = aggregateSteps(summaries, context, (s) => changed?.get(files.get(s.incident.id)!) ?? 0)
+      for (const [path, render] of steps) {
+        // Note: between files, `serve` answers requests (the incidents' pages are already written).
+        await setImmediate()
+        aggregates.set(path, timings.time('render aggregates', render))
+      }
       checkDenied(config, audience, aggregates)
       const assets = await assetFiles(config, options.root)
       checkDenied(config, audience, assets)
