@@ -25,7 +25,7 @@ export async function readSource(
 export type ReadBytes = { name: string; bytes: Uint8Array | null; size: number } | { failed: Diagnostic }
 
 /** Reads a record file's bytes (see `ReadBytes`). */
-export async function readBytes(path: string, name: string, limits: SourceLimits): Promise<ReadBytes> {
+async function readBytes(path: string, name: string, limits: SourceLimits): Promise<ReadBytes> {
   let handle
   try {
     handle = await open(path, 'r')
@@ -53,7 +53,8 @@ export function readBytesSync(path: string, name: string, limits: SourceLimits):
   }
 }
 
-function readFailed(name: string, error: unknown): Diagnostic {
+/** READ_FAILED for a file that could not be opened or read (`error` from the file system). */
+export function readFailed(name: string, error: unknown): Diagnostic {
   return {
     code: 'READ_FAILED',
     severity: 'error',

@@ -6,7 +6,7 @@ import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
 import { PostmortemError } from '../errors.js'
-import { locateInFile } from '../load/read-source.js'
+import { locateInFile, readFailed } from '../load/read-source.js'
 import { actionItemHealth } from '../model/action-items.js'
 import { packageVersion } from '../paths.js'
 import type { ProgressCallback } from '../progress.js'
@@ -288,7 +288,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
             } else outcomes[index] = await rebuild(name, found.read, (job) => runner.run(job))
           } catch (error) {
             if (!(error as NodeJS.ErrnoException).code) throw error
-            errors.push(readFailed(name, error as NodeJS.ErrnoException))
+            errors.push(readFailed(name, error))
             outcomes[index] = { id: undefined }
           } finally {
             progress()
@@ -401,18 +401,6 @@ function result(
   counts: Omit<BuildRecordsResult, 'diagnostics'>,
 ): BuildRecordsResult {
   return { diagnostics: diagnostics.sort(compareDiagnostics), ...counts }
-}
-
-function readFailed(name: string, error: NodeJS.ErrnoException): Diagnostic {
-  return {
-    code: 'READ_FAILED',
-    severity: 'error',
-    message: `cannot read the file (${error.code ?? 'unknown error'})`,
-    hint: 'Check that the file exists and is readable.',
-    file: name,
-    line: 1,
-    column: 1,
-  }
 }
 
 /** A cached summary with its action-item health at this build's reference time. */
