@@ -1,4 +1,4 @@
-import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { exampleRepo, removeTempDirs, repoRoot, runCli } from './helpers/run-cli.js'
@@ -43,6 +43,24 @@ describe('render', () => {
     ])
   })
 
+  it('writes the first of two records with one id, and leaves no staging folder behind', async () => {
+    const dir = await exampleRepo()
+    const first = join(dir, 'incidents', `${example}.yaml`)
+    await mkdir(join(dir, 'incidents/zz'))
+    // The same id in a later sub-folder: a DUPLICATE_ID error for the copy, found across records.
+    await writeFile(
+      join(dir, 'incidents/zz', `${example}.yaml`),
+      (await readFile(first, 'utf8')).replace(/^title: .*$/m, 'title: The copy'),
+    )
+    const result = await runCli(['render', ...at], { cwd: dir })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('DUPLICATE_ID')
+    expect(await readdir(join(dir, 'dist'))).toEqual(['postmortems'])
+    expect(await readdir(join(dir, 'dist/postmortems'))).toEqual([`${example}.md`])
+    const text = await readFile(join(dir, 'dist/postmortems', `${example}.md`), 'utf8')
+    expect(text.startsWith('# API and web app outage')).toBe(true)
+  })
+
   it('reports an unknown id and exits 1', async () => {
     const dir = await exampleRepo()
     const result = await runCli(['render', 'no-such-incident', ...at], { cwd: dir })
@@ -64,6 +82,7 @@ describe('render', () => {
     expect(result.stderr).toMatch(/my-templates\/partials\/links\.md\.hbs:\d+: /)
     expect(result.stderr).not.toMatch(/\n\s+at /)
     await expect(stat(join(dir, 'dist/postmortems'))).rejects.toThrow()
+    expect(await readdir(join(dir, 'dist')).catch(() => [])).toEqual([])
   })
 })
 

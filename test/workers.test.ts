@@ -4,13 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticConfig, syntheticRecord } from '../bench/generate.js'
 import { loadConfig } from '../src/load/load-config.js'
 import { findRecordFiles } from '../src/load/find-files.js'
-import { loadTemplates, TemplateError } from '../src/render/templates.js'
+import type { PostmortemEnv, RenderedRecord } from '../src/render/postmortem-job.js'
+import { runPostmortemJob } from '../src/render/postmortem-job.js'
+import type { Templates } from '../src/render/templates.js'
+import { compileTemplates, loadTemplates, TemplateError } from '../src/render/templates.js'
 import type { BuildRecordsOptions } from '../src/site/build-records.js'
 import { buildRecords } from '../src/site/build-records.js'
 import type { WorkerSetup } from '../src/jobs/job-runner.js'
 import { JobRunner } from '../src/jobs/job-runner.js'
 import { DeniedTermError } from '../src/site/build-site.js'
-import { validateFiles } from '../src/validate/validate-files.js'
+import { checkRecordFiles, recordLimits, validateFiles } from '../src/validate/validate-files.js'
 import { outputTree } from './helpers/output-tree.js'
 import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
 
@@ -173,6 +176,62 @@ describe('validation in worker threads', () => {
       ['incidents/copy.yaml', 'ID_MISMATCH'],
     ])
     expect(threaded.diagnostics.find((d) => d.code === 'DUPLICATE_ID')).toMatchObject({ line: 2, column: 5 })
+  }, 120_000)
+})
+
+describe('postmortems rendered in worker threads', () => {
+  /** Every record's result, by file, from `render`'s per-record job with `jobs` threads and `templates`. */
+  async function renderAll(dir: string, jobs: number, templates: Templates) {
+    const { config } = await loadConfig(dir)
+    const at = Date.parse('2026-12-04T00:00:00Z')
+    const env: PostmortemEnv = { config, at, limits: recordLimits(config), templates, audience: 'internal' }
+    const results = new Map<string, RenderedRecord>()
+    const report = await checkRecordFiles(
+      ['incidents'],
+      dir,
+      { config, at, keepIncidents: false, workers: { jobs, minimum: 0, file: workerFile } },
+      {
+        kind: 'postmortem',
+        local: (job) => runPostmortemJob(job, env),
+        setup: () => ({
+          config,
+          at,
+          limits: env.limits,
+          postmortem: { audience: 'internal', markdown: templates.sources },
+        }),
+        onRecord: async (file, done) => void results.set(file, done),
+      },
+    )
+    return { report, results }
+  }
+
+  it('gives each record the same Markdown as one thread, and no incident back', async () => {
+    const dir = await repository()
+    const templates = await loadTemplates({ cwd: dir })
+    const threaded = await renderAll(dir, 2, templates)
+    const single = await renderAll(dir, 1, templates)
+    expect(threaded.report).toEqual(single.report)
+    expect(threaded.report.incidents).toEqual([])
+    expect(threaded.results.size).toBe(count)
+    for (const [file, done] of single.results) {
+      expect(done.postmortem, file).toMatchObject({ markdown: expect.stringMatching(/^# /) })
+      expect(threaded.results.get(file), file).toEqual(done)
+    }
+  }, 120_000)
+
+  it('raises a template failing in a worker as a TemplateError naming the template', async () => {
+    const dir = await repository()
+    const shipped = await loadTemplates({ cwd: dir })
+    // Strict templates: a field no view has fails when a postmortem is rendered, not when compiled.
+    const broken = compileTemplates({
+      ...shipped.sources,
+      templates: shipped.sources.templates.map((t) =>
+        t.name === 'postmortem.md' ? { ...t, text: `{{no_such_field}}\n${t.text}` } : t,
+      ),
+    })
+    const failed = renderAll(dir, 2, broken)
+    await expect(failed).rejects.toBeInstanceOf(TemplateError)
+    await expect(failed).rejects.toMatchObject({ line: 1 })
   }, 120_000)
 })
 

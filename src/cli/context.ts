@@ -9,9 +9,13 @@ import type { LoadedConfig } from '../load/load-config.js'
 import { loadConfig } from '../load/load-config.js'
 import { findRecordFiles } from '../load/find-files.js'
 import type { ProgressCallback } from '../progress.js'
-import type { LoadedIncidents } from '../validate/load-incidents.js'
+import type { LoadedIncidents, LoadIncidentsOptions } from '../validate/load-incidents.js'
 import { loadIncidents } from '../validate/load-incidents.js'
+import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
+import type { RecordCheck } from '../validate/validate-files.js'
+import { checkRecordFiles } from '../validate/validate-files.js'
+import type { Validated } from '../validate/validate-job.js'
 import { parseTimestamp } from '../validate/timestamps.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
@@ -55,7 +59,7 @@ export async function commandConfig(io: CliIO, configFile?: string, say?: Output
  * Finds, reads and validates the records a command works on (`paths`, default the config's incidents
  * folder). With `--verbose` it lists each file with its outcome, and how long it took.
  */
-export async function loadRecords(
+export async function loadRecords<Done extends Validated = Validated>(
   io: CliIO,
   say: Output,
   loaded: LoadedConfig,
@@ -67,16 +71,20 @@ export async function loadRecords(
     jobs?: number
     /** False when the command needs only the diagnostics. */
     keepIncidents?: boolean
+    /** A per-record job that does more than validate (`render`); its results go to its `onRecord`. */
+    check?: RecordCheck<Done>
   },
 ): Promise<LoadedIncidents> {
   const started = Date.now()
-  const report = await loadIncidents({
+  const { check, ...rest } = options
+  const settings = {
     cwd: io.cwd,
     config: loaded.config,
     root: loaded.root,
     jobs: availableParallelism(),
-    ...options,
-  })
+    ...rest,
+  }
+  const report = check ? await checkRecords(settings, check) : await loadIncidents(settings)
   if (say.verbosity === 'verbose') {
     listFiles(say, report.files, report.diagnostics)
     // Note: counted from the diagnostics: a command that wants none gets no incidents back.
@@ -86,6 +94,29 @@ export async function loadRecords(
     )
   }
   return report
+}
+
+/** `loadIncidents` with the configuration already loaded and another per-record job. */
+async function checkRecords<Done extends Validated>(
+  options: LoadIncidentsOptions & { cwd: string; config: Config; root: string; at: Instant; jobs: number },
+  check: RecordCheck<Done>,
+): Promise<LoadedIncidents> {
+  const { cwd, config, root, at } = options
+  const incidentsDir = resolve(root, config.incidents)
+  const report = await checkRecordFiles(
+    options.paths ?? [incidentsDir],
+    cwd,
+    {
+      config,
+      at,
+      incidentsDir,
+      ...(options.onProgress && { onProgress: options.onProgress }),
+      workers: { jobs: options.jobs },
+      keepIncidents: options.keepIncidents ?? true,
+    },
+    check,
+  )
+  return { ...report, config, root, at }
 }
 
 /** `--verbose`: each record file with its outcome (`ok`, or its counts of errors and warnings). */

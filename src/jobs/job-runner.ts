@@ -28,6 +28,11 @@ export interface WorkerSetup {
     markdown: TemplateSources
     onSite: string[]
   }
+  /** What rendering Markdown postmortems needs (`render` only). */
+  postmortem?: {
+    audience: Audience
+    markdown: TemplateSources
+  }
 }
 
 /** A worker's answer: the job's result, or a failure to report to the user. */
@@ -42,7 +47,7 @@ export type WorkerReply<Done> =
     }
 
 /** The jobs a worker runs: the names of `worker.ts`'s exports. */
-export type JobKind = 'render' | 'validate'
+export type JobKind = 'render' | 'validate' | 'postmortem'
 
 /**
  * Records handled in this thread before worker threads start: a command that has fewer to do (a

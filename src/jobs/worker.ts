@@ -5,6 +5,8 @@
  */
 import { workerData } from 'piscina'
 import { PostmortemError } from '../errors.js'
+import type { PostmortemEnv, RenderedRecord } from '../render/postmortem-job.js'
+import { runPostmortemJob } from '../render/postmortem-job.js'
 import { compileTemplates, TemplateError } from '../render/templates.js'
 import { redactPatterns } from '../site/publish.js'
 import type { RecordDone, RecordEnv, RecordJob } from '../site/record-job.js'
@@ -15,6 +17,13 @@ import type { WorkerReply, WorkerSetup } from './job-runner.js'
 
 const setup = workerData as WorkerSetup
 let env: RecordEnv | undefined
+let postmortemEnv: PostmortemEnv | undefined
+
+function postmortemSetup(): PostmortemEnv {
+  const { config, at, limits, postmortem: wanted } = setup
+  if (!wanted) throw new Error('this worker was set up without what rendering postmortems needs')
+  return { config, at, limits, templates: compileTemplates(wanted.markdown), audience: wanted.audience }
+}
 
 function renderEnv(): RecordEnv {
   const { config, render } = setup
@@ -50,6 +59,11 @@ function reply<Done>(work: () => Done): WorkerReply<Done> {
 /** Parses, validates and renders one record of a build. */
 export function render(job: RecordJob): WorkerReply<RecordDone> {
   return reply(() => runRecordJob(job, (env ??= renderEnv())))
+}
+
+/** Parses and validates one record, and renders its Markdown postmortem. */
+export function postmortem(job: ValidateJob): WorkerReply<RenderedRecord> {
+  return reply(() => runPostmortemJob(job, (postmortemEnv ??= postmortemSetup())))
 }
 
 /** Parses and validates one record. */

@@ -55,6 +55,14 @@ class StagedFolder {
     this.made.add(dir)
   }
 
+  /** Moves one written file (`path` in the fresh folder) to `to` in the target folder. */
+  async move(path: string, to: string): Promise<void> {
+    const from = inside(await this.folder(), path)
+    const file = inside(this.target, to)
+    await mkdir(dirname(file), { recursive: true })
+    await rename(from, file)
+  }
+
   async swap(): Promise<void> {
     const fresh = await this.folder()
     const exists = await stat(this.target).then(
@@ -197,6 +205,33 @@ export class InPlaceSink implements OutputSink {
     this.files.clear()
     this.removed.clear()
     return Promise.resolve()
+  }
+}
+
+/**
+ * Files added to a folder without replacing it: each is written into a fresh sibling folder as it
+ * arrives (nothing is held in memory), then moved into place by `publish` with a rename — atomic per
+ * file — once the caller knows it should be. `discard` drops what was not published.
+ */
+export class StagedFiles {
+  private readonly folder: StagedFolder
+
+  constructor(target: string) {
+    this.folder = new StagedFolder(resolve(target))
+  }
+
+  /** Writes a file to publish later under a name of the caller's choosing. */
+  write(staged: string, content: string | Uint8Array): Promise<void> {
+    return this.folder.write(staged, content)
+  }
+
+  /** Moves the file written as `staged` to `path` in the target folder. */
+  publish(staged: string, path: string): Promise<void> {
+    return this.folder.move(staged, path)
+  }
+
+  discard(): Promise<void> {
+    return this.folder.discard()
   }
 }
 

@@ -3,8 +3,9 @@ import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
 import { findRecordFiles } from '../load/find-files.js'
-import type { WorkerOptions } from '../jobs/job-runner.js'
+import type { JobKind, WorkerOptions, WorkerSetup } from '../jobs/job-runner.js'
 import { JobRunner } from '../jobs/job-runner.js'
+import type { SourceLimits } from '../load/parse-source.js'
 import { locateInFile } from '../load/read-source.js'
 import type { ProgressCallback } from '../progress.js'
 import type { Incident } from './normalize.js'
@@ -22,6 +23,18 @@ export interface ValidationReport {
   diagnostics: Diagnostic[]
 }
 
+/** Options of {@link validateFiles}. */
+export type ValidateFilesOptions = ValidateOptions & {
+  /** The repository's incidents folder: `related` may name any record there, validated now or not. */
+  incidentsDir?: string
+  /** Called after each file is checked, with stage `validate`. */
+  onProgress?: ProgressCallback
+  /** Worker threads for parsing and validating (default: none, all in this thread). */
+  workers?: WorkerOptions
+  /** False: only the diagnostics are wanted, `incidents` comes back empty. Default true. */
+  keepIncidents?: boolean
+}
+
 /**
  * Loads and validates every record under `paths` (relative to `cwd`), then checks what needs all of
  * them: ids unique across files, `related` ids that exist.
@@ -29,24 +42,47 @@ export interface ValidationReport {
 export async function validateFiles(
   paths: readonly string[],
   cwd: string,
-  options: ValidateOptions & {
-    /** The repository's incidents folder: `related` may name any record there, validated now or not. */
-    incidentsDir?: string
-    /** Called after each file is checked, with stage `validate`. */
-    onProgress?: ProgressCallback
-    /** Worker threads for parsing and validating (default: none, all in this thread). */
-    workers?: WorkerOptions
-    /** False: only the diagnostics are wanted, `incidents` comes back empty. Default true. */
-    keepIncidents?: boolean
-  },
+  options: ValidateFilesOptions,
+): Promise<ValidationReport> {
+  const limits = recordLimits(options.config)
+  const env: ValidateEnv = { config: options.config, at: options.at, limits }
+  return checkRecordFiles(paths, cwd, options, {
+    kind: 'validate',
+    local: (job) => runValidateJob(job, env),
+    setup: () => env,
+  })
+}
+
+/** The size and depth limits records are read with. */
+export function recordLimits(config: ValidateOptions['config']): SourceLimits {
+  return { maxFileBytes: config.max_file_bytes, maxDepth: 32 }
+}
+
+/** The per-record job {@link checkRecordFiles} runs: validation, or validation and more. */
+export interface RecordCheck<Done extends Validated> {
+  /** The worker export that runs it. */
+  kind: JobKind
+  /** Runs it in this thread. */
+  local: (job: ValidateJob) => Done
+  /** What the workers need. */
+  setup: () => WorkerSetup
+  /** Called with each record's result as it arrives (in any order), before progress is reported. */
+  onRecord?: (file: string, done: Done) => Promise<void>
+}
+
+/** {@link validateFiles} with another per-record job, such as validating and rendering. */
+export async function checkRecordFiles<Done extends Validated>(
+  paths: readonly string[],
+  cwd: string,
+  options: ValidateFilesOptions,
+  check: RecordCheck<Done>,
 ): Promise<ValidationReport> {
   const found = await findRecordFiles(paths, cwd)
-  const limits = { maxFileBytes: options.config.max_file_bytes, maxDepth: 32 }
-  const env: ValidateEnv = { config: options.config, at: options.at, limits }
-  const runner = new JobRunner<ValidateJob, Validated>(
-    'validate',
-    (job) => runValidateJob(job, env),
-    () => env,
+  const limits = recordLimits(options.config)
+  const runner = new JobRunner<ValidateJob, Done>(
+    check.kind,
+    check.local,
+    check.setup,
     options.workers && { ...options.workers, expected: found.files.length },
   )
   let done = 0
@@ -56,6 +92,7 @@ export async function validateFiles(
     async (path) => {
       const name = relative(cwd, path) || path
       const result = await runner.run({ path, name, keep: options.keepIncidents !== false })
+      await check.onRecord?.(name, result)
       options.onProgress?.(++done, found.files.length, 'validate')
       // Note: the parsed document is not kept (10,000 of them would not fit): a cross-file problem
       // parses its file again to say where.
