@@ -63,6 +63,10 @@ describe('incremental build', () => {
     const untouched = await stat(page(dir, 2))
     const result = await buildBoth(dir)
     expect(result.stdout).toContain('Timings (incremental build, 5 records, 4 reused)')
+    // Each page over all incidents has its own row, before their total.
+    expect(result.stdout).toMatch(
+      /\n {4}index\.html +\d+ ms\n(.*\n)* {4}sitemap\.xml +\d+ ms\n {2}render aggregates/,
+    )
     expect(await readFile(page(dir, 3), 'utf8')).toContain('A brand new title')
     for (const f of ['index.html', 'feed.xml', 'search.json', 'incidents.json'])
       expect(await readFile(join(dir, 'dist/site', f), 'utf8'), f).toContain('A brand new title')

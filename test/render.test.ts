@@ -235,6 +235,21 @@ describe('template overrides', () => {
     expect((error as TemplateError).message).toMatch(/^bad\/partials\/links\.md\.hbs:4: /)
   })
 
+  it('are compiled once for the same sources, again once a file changes', async () => {
+    await mkdir(join(dir, 'again/partials'), { recursive: true })
+    const partial = join(dir, 'again/partials/durations.md.hbs')
+    await writeFile(partial, '## Key durations\n\nFirst.\n')
+    const first = await loadTemplates({ overrides: join(dir, 'again'), cwd: dir })
+    expect(await loadTemplates({ overrides: join(dir, 'again'), cwd: dir })).toBe(first)
+    await writeFile(partial, '## Key durations\n\nSecond.\n')
+    const changed = await loadTemplates({ overrides: join(dir, 'again'), cwd: dir })
+    expect(changed).not.toBe(first)
+    expect(changed.fingerprint).not.toBe(first.fingerprint)
+    const incident = await load(join(fixtures, 'issue-synced'))
+    expect(render2(changed, incident)).toContain('Second.')
+    expect(render2(first, incident)).toContain('First.')
+  })
+
   it('report a misspelt field at render time with its file and line', async () => {
     await mkdir(join(dir, 'typo/partials'), { recursive: true })
     await writeFile(join(dir, 'typo/partials/durations.md.hbs'), '## Key durations\n\n{{md titel}}\n')

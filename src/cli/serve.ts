@@ -103,6 +103,7 @@ export function serveCommand(io: CliIO, done: (code: number) => void): Command {
     .option('--internal', 'serve the internal build')
     .option('--base-url <url>', 'absolute URL for feed links (default: config site.base_url)')
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
+    .option('--timings', 'after each build, print where the time went, by stage')
     .action(async (paths: string[], _flags: unknown, command: Command) => {
       const flags = command.optsWithGlobals<BuildFlags & { port: string }>()
       const port = Number(flags.port)

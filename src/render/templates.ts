@@ -103,8 +103,24 @@ export async function loadTemplates(
   return compileTemplates({ templates, html: options.html ?? false, cwd: options.cwd ?? process.cwd() })
 }
 
-/** Compiles templates read by `loadTemplates` (in this thread or another). */
+// Note: `serve` loads the templates again on every rebuild; compiling them (Handlebars compiles each
+// on its first render) cost ~0.1 s of a one-edit rebuild at 10,000 records. Unchanged sources
+// get the templates compiled last time.
+const compiledBefore = new Map<string, Templates>()
+const keepCompiled = 8
+
+/** Compiles templates read by `loadTemplates` (in this thread or another); the same sources again are not compiled twice. */
 export function compileTemplates(sources: TemplateSources): Templates {
+  const key = createHash('sha256').update(JSON.stringify(sources)).digest('hex')
+  const known = compiledBefore.get(key)
+  if (known) return known
+  const templates = compile(sources)
+  if (compiledBefore.size >= keepCompiled) compiledBefore.delete(compiledBefore.keys().next().value!)
+  compiledBefore.set(key, templates)
+  return templates
+}
+
+function compile(sources: TemplateSources): Templates {
   const shown = (file: string) => relative(sources.cwd, file) || file
   const hb = Handlebars.create()
   registerHelpers(hb, sources.html ? formatHelpers : helpers)

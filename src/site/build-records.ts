@@ -351,11 +351,13 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       const changed = await options.changed
       const aggregates = new Map<string, string>()
       const steps = aggregateSteps(summaries, context, (s) => changed?.get(files.get(s.incident.id)!) ?? 0)
-      for (const [path, render] of steps) {
-        // Note: between files, `serve` answers requests (the incidents' pages are already written).
-        await setImmediate()
-        aggregates.set(path, timings.time('render aggregates', render))
-      }
+      await timings.timeAsync('render aggregates', async () => {
+        for (const [path, render] of steps) {
+          // Note: between files, `serve` answers requests (the incidents' pages are already written).
+          await setImmediate()
+          aggregates.set(path, timings.time(`  ${path}`, render))
+        }
+      })
       checkDenied(config, audience, aggregates)
       const assets = await assetFiles(config, options.root)
       checkDenied(config, audience, assets)
