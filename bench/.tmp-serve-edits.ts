@@ -12,7 +12,7 @@ const result = await measureServeEdits(
     page: `/incidents/${id}/`,
     aggregates: ['/', '/action-items/', '/feed.xml'],
     file,
-    reported: (output) => { if (!/Built the/.test(output)) return undefined; outputs.push(output); return 0 },
+    reported: (output) => { if (!/Built the/.test(output)) return undefined; outputs.push(output.split('\n').filter((l) => /aggregates|commit|save|total/.test(l)).join('\n')); return 0 },
   },
   { edits, timeoutMs: 600_000, label: 'serve' },
 )

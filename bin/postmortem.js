@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { cli } from '../lib/cli/index.js'
+// --debug prints stack traces: point them at the sources, not the bundle (only modules loaded from
+// now on get their source maps read).
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true)
+
+// The command-line tool as one bundled file (`npm run build:lib`): it starts in half the time.
+const { cli } = await import('../lib/postmortem.js')
 
 // A reader that stops early (`postmortem stats | head`) closes the pipe: that is not an error.
 for (const stream of [process.stdout, process.stderr])
