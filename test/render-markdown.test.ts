@@ -16,6 +16,7 @@ import {
   plainValue,
   ProseBatch,
 } from '../src/render/markdown.js'
+import { proseHtml } from '../src/site/prose-html.js'
 
 /**
  * The prose pipeline, checked by embedding its output in a surrounding document and parsing that back:
@@ -214,6 +215,22 @@ describe('the plain-paragraph fast path', () => {
         expect(cellMarkdown(fast)).toBe(cellMarkdown(copy))
       }),
       { numRuns: 2000 },
+    )
+  })
+})
+
+describe('proseHtml', () => {
+  it('leaves the tree it converts as it was, for the other outputs (property)', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const tree = parseProse(text)
+        const before = structuredClone(tree)
+        const html = proseHtml(tree)
+        expect(tree).toEqual(before)
+        // And converting the same tree again gives the same HTML.
+        expect(proseHtml(tree)).toBe(html)
+      }),
+      { numRuns: 300 },
     )
   })
 })
