@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { BuildManifest, CachedRecord } from '../src/site/build-cache.js'
-import { loadManifest, manifestPath, saveManifest } from '../src/site/build-cache.js'
+import { loadCheckedRecords, loadManifest, manifestPath, saveManifest } from '../src/site/build-cache.js'
 import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
@@ -40,10 +40,13 @@ describe('the build manifest', () => {
     const records = Object.fromEntries(
       Array.from({ length: 2_000 }, (_, i) => [`incidents/"quoted" ${i}\\.yaml`, record(i)]),
     )
-    const manifest: BuildManifest = { key: 'k"ey', records }
+    const manifest: BuildManifest = { key: 'k"ey', checks: 'c"hecks', records }
     await saveManifest(out, manifest)
-    expect(await readFile(manifestPath(out), 'utf8')).toBe(JSON.stringify({ format: 1, ...manifest }))
-    expect(await loadManifest(out, 'k"ey')).toEqual({ format: 1, ...manifest })
+    expect(await readFile(manifestPath(out), 'utf8')).toBe(JSON.stringify({ format: 2, ...manifest }))
+    expect(await loadManifest(out, 'k"ey')).toEqual({ format: 2, ...manifest })
+    // validate asks for the records by the checks' key alone, whatever the build's key.
+    expect(await loadCheckedRecords(out, 'c"hecks')).toEqual(records)
+    expect(await loadCheckedRecords(out, 'other')).toBeUndefined()
     // Nothing is left beside it.
     expect(await readdir(join(out, '.cache'))).toEqual(['postmortem-build.json'])
   })

@@ -1,10 +1,16 @@
 import { Command, Option } from 'commander'
+import { relative, resolve } from 'node:path'
+import { manifestPath } from '../site/build-cache.js'
+import { cachedChecks } from '../site/cached-checks.js'
+import { recordLimits } from '../validate/validate-files.js'
+import type { ValidateEnv } from '../validate/validate-job.js'
+import { runValidateJob } from '../validate/validate-job.js'
 import type { CliIO } from './io.js'
-import { colorsFor } from './io.js'
+import { colorsFor, sanitize } from './io.js'
 import { ConfigError, commandConfig, jobsOption, loadRecords, parseJobs, referenceTime } from './context.js'
 import type { OutputFlags } from './output.js'
 import { output } from './output.js'
-import { formatGithub, formatJson, formatText, tally } from './report.js'
+import { formatGithub, formatJson, formatText, plural, tally } from './report.js'
 
 /** `postmortem validate [paths…]`: schema, rules and lint, reported at file:line:column. */
 export function validateCommand(io: CliIO, done: (code: number) => void): Command {
@@ -18,9 +24,17 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
     .option('--at <time>', 'reference time for overdue action items (default: now)')
     .option('--config <file>', 'use this config file instead of searching for postmortem.config.yaml')
     .option(...jobsOption('parsing and validating'))
+    .option('--no-cache', 'check every record again, even those unchanged since the last build')
     .action(async (paths: string[], _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<
-        OutputFlags & { format: string; strict?: boolean; at?: string; config?: string; jobs?: string }
+        OutputFlags & {
+          format: string
+          strict?: boolean
+          at?: string
+          config?: string
+          jobs?: string
+          cache: boolean
+        }
       >()
       const say = output(io, options)
       let loaded
@@ -36,12 +50,29 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
       }
       const at = referenceTime(options.at)
       const jobs = parseJobs(options.jobs)
+      const { config, root } = loaded
+      const outDir = resolve(root, config.out)
+      // Records unchanged since the last build keep the diagnostics it found (see cached-checks.ts).
+      const cache = options.cache ? await cachedChecks(outDir, config, at) : undefined
+      const env: ValidateEnv = { config, at, limits: recordLimits(config) }
       const report = await loadRecords(io, say, loaded, {
         ...(paths.length > 0 && { paths }),
         at,
         jobs,
         keepIncidents: false,
+        ...(cache && {
+          check: {
+            kind: 'validate',
+            local: (job) => runValidateJob(job, env),
+            setup: () => env,
+            reuse: (path, name) => cache.find(path, name),
+          },
+        }),
       })
+      if (cache)
+        say.detail(
+          `reused the checks of ${plural(cache.reused, 'unchanged record')} from the last build (${sanitize(relative(io.cwd, manifestPath(outDir)))})\n`,
+        )
       const { errors, warnings } = tally(report.diagnostics)
       const failed = errors > 0 || (options.strict === true && warnings > 0)
       if (options.format === 'json') say.result(formatJson(report.files.length, report.diagnostics))

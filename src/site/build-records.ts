@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { setImmediate } from 'node:timers/promises'
 import { basename, extname, relative } from 'node:path'
@@ -16,19 +15,21 @@ import type { Instant } from '../validate/timestamps.js'
 import { crossFileDiagnostics, knownIds } from '../validate/validate-files.js'
 import type { BuildManifest, CachedRecord } from './build-cache.js'
 import {
+  checksKey,
   hashBytes,
   hashOf,
   loadManifest,
   outputPresent,
   removeManifest,
   saveManifest,
+  unchangedOnDisk,
 } from './build-cache.js'
 import type { BuildSiteOptions, SiteContext, SiteSummary } from './build-site.js'
 import { aggregateSteps, assetFiles, checkDenied, loadLayouts, relatedOnSite } from './build-site.js'
 import { paths } from './pages.js'
 import { redactPatterns } from './publish.js'
 import type { RecordDone, RecordEnv, RecordJob } from './record-job.js'
-import { overdueIds, runRecordJob } from './record-job.js'
+import { overdueUnchanged, runRecordJob } from './record-job.js'
 import type { WorkerOptions } from '../jobs/job-runner.js'
 import { JobRunner } from '../jobs/job-runner.js'
 import type { OutputSink } from './write-site.js'
@@ -99,12 +100,6 @@ export interface BuildRecordsResult {
 
 const stem = (file: string) => basename(file, extname(file))
 
-type Facts = NonNullable<CachedRecord['facts']>
-
-/** What decides which of a cached record's action items are overdue. */
-const factsOf = (record: CachedRecord): Facts =>
-  record.summary?.incident ?? record.facts ?? { severity: '', timestamps: {} as Facts['timestamps'] }
-
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i])
 
@@ -129,19 +124,6 @@ async function readRecord(file: string, maxBytes: number): Promise<ReadRecord> {
     return { bytes, stats: { mtimeMs, size } }
   } finally {
     await handle.close()
-  }
-}
-
-/**
- * True when a file's size and modification time are those the cache saw. Synchronous: for 10,000
- * unchanged files the calls take ~30 ms, where as promises (through libuv's threads) they took ~0.3 s.
- */
-function unchangedOnDisk(file: string, cached: CachedRecord): boolean {
-  try {
-    const stats = statSync(file)
-    return stats.size === cached.size && stats.mtimeMs === cached.mtimeMs
-  } catch {
-    return false // read the file, to report why it cannot be read
   }
 }
 
@@ -250,7 +232,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     return { id: done.id, record: done.record }
   }
 
-  const stillDue = (c: CachedRecord) => sameList(c.overdue, overdueIds(factsOf(c), config, at))
+  const stillDue = (c: CachedRecord) => overdueUnchanged(c, config, at)
 
   /** The cached record when the file's bytes and its overdue items are unchanged; the bytes otherwise. */
   const lookUp = async (file: string, cached: CachedRecord | undefined) => {
@@ -374,7 +356,11 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     }
     options.onProgress?.(1, 1, 'write')
     if (options.cache !== false) {
-      const manifest = { key, records: Object.fromEntries(records.map((r, i) => [names[i]!, r])) }
+      const manifest = {
+        key,
+        checks: checksKey(config),
+        records: Object.fromEntries(records.map((r, i) => [names[i]!, r])),
+      }
       await timings.timeAsync('save cache', () => saveManifest(options.outDir, manifest))
       if (options.memory) options.memory.manifest = manifest
     }

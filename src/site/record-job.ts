@@ -60,6 +60,17 @@ export function overdueIds(facts: Facts, config: Config, at: Instant): string[] 
   return (facts.action_items ?? []).filter((i) => isOverdue(i, facts, config, at)).map((i) => i.id)
 }
 
+/** What decides which of a cached record's action items are overdue. */
+function factsOf(record: CachedRecord): Facts {
+  return record.summary?.incident ?? record.facts ?? { severity: '', timestamps: {} as Facts['timestamps'] }
+}
+
+/** True when the cached record's overdue action items at `at` are those it was built with. */
+export function overdueUnchanged(record: CachedRecord, config: Config, at: Instant): boolean {
+  const now = overdueIds(factsOf(record), config, at)
+  return now.length === record.overdue.length && now.every((id, i) => id === record.overdue[i])
+}
+
 /** Parses and validates one record, and renders it when asked and valid. */
 export function runRecordJob(job: RecordJob, env: RecordEnv): RecordDone {
   const { config, at } = env.context

@@ -66,6 +66,8 @@ export interface RecordCheck<Done extends Validated> {
   local: (job: ValidateJob) => Done
   /** What the workers need. */
   setup: () => WorkerSetup
+  /** A result known without running the job (a cache), or `undefined` to run it. */
+  reuse?: (path: string, name: string) => Promise<Done | undefined>
   /** Called with each record's result as it arrives (in any order), before progress is reported. */
   onRecord?: (file: string, done: Done) => Promise<void>
 }
@@ -91,7 +93,9 @@ export async function checkRecordFiles<Done extends Validated>(
     found.files,
     async (path) => {
       const name = relative(cwd, path) || path
-      const result = await runner.run({ path, name, keep: options.keepIncidents !== false })
+      const result =
+        (await check.reuse?.(path, name)) ??
+        (await runner.run({ path, name, keep: options.keepIncidents !== false }))
       await check.onRecord?.(name, result)
       options.onProgress?.(++done, found.files.length, 'validate')
       // Note: the parsed document is not kept (10,000 of them would not fit): a cross-file problem
