@@ -125,6 +125,7 @@ export function formatResult(result: SizeResult): string {
       build: '`build` cold (no output, no cache)',
       'build-warm': '`build` warm (no change)',
       'build-edit': '`build` after editing one record',
+      'validate-cached': '`validate` after a build (its cache)',
     }
     const rows = Object.entries(ours.steps).map(([name, step]) => [
       label[name] ?? name,

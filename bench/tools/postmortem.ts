@@ -82,6 +82,11 @@ export function postmortemTool(repo: string, edited: RecordFile): Tool {
         command: command('build', '--at', referenceTime),
         stale: staleOutputs,
       },
+      // After a build, unchanged records keep the diagnostics it found (the build cache).
+      {
+        name: 'validate-cached',
+        command: command('validate', '--format', 'json', '--at', referenceTime),
+      },
     ],
     serve: {
       // Note: `serve` has no --at; its reference time is now, which changes no page of an old record.
