@@ -99,7 +99,8 @@ async function build(
     findRecordFiles(recordPaths(paths, loaded, io.cwd), io.cwd),
   )
   // Note: git runs while the records are checked and rendered; only the feeds' dates wait for it.
-  const changed = timings.timeAsync('git dates', () => lastChanged(incidentsFolder(loaded)))
+  const changed = () =>
+    timings.timeAsync('git dates', () => lastChanged(incidentsFolder(loaded), ((memory ??= {}).git ??= {})))
   const result = await buildRecords({
     files: found.files,
     found: found.diagnostics,

@@ -14,6 +14,7 @@ import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
 import { crossFileDiagnostics, knownIds } from '../validate/validate-files.js'
 import type { BuildManifest, CachedRecord } from './build-cache.js'
+import type { GitDatesMemo } from './last-changed.js'
 import {
   checksKey,
   hashBytes,
@@ -40,8 +41,15 @@ export interface BuildRecordsOptions extends Omit<
   BuildSiteOptions,
   'incidents' | 'outDir' | 'cwd' | 'changed'
 > {
-  /** When each record file last changed (absolute path → ms), e.g. from git; awaited only for the feeds. */
-  changed?: ReadonlyMap<string, number> | Promise<ReadonlyMap<string, number>>
+  /**
+   * When each record file last changed (absolute path → ms), e.g. from git; awaited only for the feeds.
+   * A function is called when the dates are first needed: at once, or under `serve` once the incidents'
+   * pages are written (so git does not compete with them).
+   */
+  changed?:
+    | ReadonlyMap<string, number>
+    | Promise<ReadonlyMap<string, number>>
+    | (() => Promise<ReadonlyMap<string, number>>)
   /** Record files (absolute paths), in the order pages and feeds list them. */
   files: readonly string[]
   /** Diagnostics of finding the files (paths that do not exist). */
@@ -60,6 +68,8 @@ export interface BuildRecordsOptions extends Omit<
    */
   memory?: {
     manifest?: BuildManifest
+    /** What the CLI's build remembers of git between builds (see `lastChanged`). */
+    git?: GitDatesMemo
     /**
      * Set by `serve`: an incremental build then commits the incidents' pages first and calls this,
      * then renders and commits the index, stats, action items, feeds and the rest. If that second step
@@ -173,6 +183,9 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     previous && options.memory?.onPagesCommitted
       ? { sink: new InPlaceSink(options.outDir, true), onPagesCommitted: options.memory.onPagesCommitted }
       : undefined
+  const startChanged = () => (typeof options.changed === 'function' ? options.changed() : options.changed)
+  // Note: under serve, git starts once the incidents' pages are written (see below).
+  let changedDates = pagesFirst ? undefined : startChanged()
   const sink: OutputSink =
     pagesFirst?.sink ??
     (previous ? new InPlaceSink(options.outDir) : new FolderSwapSink(options.outDir, ['site', 'postmortems']))
@@ -330,7 +343,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     const summaries = records.flatMap((r) => (r.summary ? [withHealth(r.summary, config, at)] : []))
     try {
       const files = new Map(records.map((r, i) => [r.id, options.files[i]!]))
-      const changed = await options.changed
+      const changed = await (changedDates ??= startChanged())
       const aggregates = new Map<string, string>()
       const steps = aggregateSteps(summaries, context, (s) => changed?.get(files.get(s.incident.id)!) ?? 0)
       await timings.timeAsync('render aggregates', async () => {

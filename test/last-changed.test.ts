@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process'
+import { mkdir, utimes, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { GitDatesMemo } from '../src/site/last-changed.js'
+import { lastChanged } from '../src/site/last-changed.js'
+import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
+
+afterAll(removeTempDirs)
+
+describe('lastChanged', () => {
+  it('dates files by their last commit, reads the log again only when HEAD moves', async () => {
+    const dir = await makeTempDir()
+    const incidents = join(dir, 'incidents')
+    await mkdir(incidents)
+    const commit = (when: string) => {
+      const env = { ...process.env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when }
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+          cwd: dir,
+          stdio: 'pipe',
+          env,
+        })
+      git('add', '.')
+      git('commit', '-qm', `at ${when}`)
+    }
+    execFileSync('git', ['init', '-q'], { cwd: dir })
+    const [a, b] = [join(incidents, 'a.yaml'), join(incidents, 'b.yaml')]
+    await writeFile(a, 'a\n')
+    await writeFile(b, 'b\n')
+    commit('2026-01-01T00:00:00Z')
+
+    const memo: GitDatesMemo = {}
+    const first = await lastChanged(incidents, memo)
+    expect(first.get(a)).toBe(Date.parse('2026-01-01T00:00:00Z'))
+    expect(first.get(b)).toBe(Date.parse('2026-01-01T00:00:00Z'))
+
+    // HEAD where it was: the remembered dates are used (a stand-in proves the log was not read again);
+    // an uncommitted edit is dated by its modification time all the same.
+    memo.committed = new Map([[b, 42]])
+    await writeFile(a, 'a, edited\n')
+    await utimes(a, new Date('2026-03-01T00:00:00Z'), new Date('2026-03-01T00:00:00Z'))
+    const second = await lastChanged(incidents, memo)
+    expect(second.get(b)).toBe(42)
+    expect(second.get(a)).toBe(Date.parse('2026-03-01T00:00:00Z'))
+
+    // A new commit moves HEAD: the log is read again.
+    commit('2026-06-01T00:00:00Z')
+    const third = await lastChanged(incidents, memo)
+    expect(third.get(a)).toBe(Date.parse('2026-06-01T00:00:00Z'))
+    expect(third.get(b)).toBe(Date.parse('2026-01-01T00:00:00Z'))
+  })
+
+  it('gives no dates outside a repository', async () => {
+    expect((await lastChanged(await makeTempDir())).size).toBe(0)
+  })
+})
