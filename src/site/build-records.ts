@@ -12,7 +12,7 @@ import type { ProgressCallback } from '../progress.js'
 import { Timings } from '../timings.js'
 import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
-import { crossFileDiagnostics, knownIds } from '../validate/validate-files.js'
+import { crossFileDiagnostics, knownIds, recordLimits } from '../validate/validate-files.js'
 import type { BuildManifest, CachedRecord } from './build-cache.js'
 import type { GitDatesMemo } from './last-changed.js'
 import {
@@ -189,7 +189,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
   const sink: OutputSink =
     pagesFirst?.sink ??
     (previous ? new InPlaceSink(options.outDir) : new FolderSwapSink(options.outDir, ['site', 'postmortems']))
-  const limits = { maxFileBytes: config.max_file_bytes, maxDepth: 32 }
+  const limits = recordLimits(config)
   const patterns = redactPatterns(config.redact)
   const names = options.files.map((f) => relative(cwd, f) || f)
 

@@ -6,6 +6,7 @@ import { findRecordFiles } from '../load/find-files.js'
 import type { JobKind, WorkerOptions, WorkerSetup } from '../jobs/job-runner.js'
 import { JobRunner } from '../jobs/job-runner.js'
 import type { SourceLimits } from '../load/parse-source.js'
+import { defaultLimits } from '../load/parse-source.js'
 import { locateInFile } from '../load/read-source.js'
 import type { ProgressCallback } from '../progress.js'
 import type { Incident } from './normalize.js'
@@ -55,7 +56,7 @@ export async function validateFiles(
 
 /** The size and depth limits records are read with. */
 export function recordLimits(config: ValidateOptions['config']): SourceLimits {
-  return { maxFileBytes: config.max_file_bytes, maxDepth: 32 }
+  return { ...defaultLimits, maxFileBytes: config.max_file_bytes }
 }
 
 /** The per-record job {@link checkRecordFiles} runs: validation, or validation and more. */
