@@ -81,6 +81,14 @@ describe('validate with the build cache', () => {
     expect(report.diagnostics.filter((d) => d.code === 'ACTION_ITEM_OVERDUE').length).toBeGreaterThan(0)
   })
 
+  it('leaves a cache alone that would cost more to read than checking the few records asked for', async () => {
+    const manifest = join(dir, 'dist/.cache/postmortem-build.json')
+    // Padded (still valid JSON) to ~300 KB: worth reading for the five records, not for one.
+    await writeFile(manifest, `${await readFile(manifest, 'utf8')}${' '.repeat(300_000)}`)
+    expect((await validateBoth(dir)).reused).toBe(5)
+    expect((await validateBoth(dir, [file(dir, 0)])).reused).toBeUndefined()
+  })
+
   it('reuses nothing once the config changes', async () => {
     await writeFile(
       join(dir, 'postmortem.config.yaml'),

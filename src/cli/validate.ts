@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander'
 import { relative, resolve } from 'node:path'
 import { manifestPath } from '../site/build-cache.js'
+import type { CachedChecks } from '../site/cached-checks.js'
 import { cachedChecks } from '../site/cached-checks.js'
 import { recordLimits } from '../validate/validate-files.js'
 import type { ValidateEnv } from '../validate/validate-job.js'
@@ -52,20 +53,25 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
       const jobs = parseJobs(options.jobs)
       const { config, root } = loaded
       const outDir = resolve(root, config.out)
-      // Records unchanged since the last build keep the diagnostics it found (see cached-checks.ts).
-      const cache = options.cache ? await cachedChecks(outDir, config, at) : undefined
+      // Records unchanged since the last build keep the diagnostics it found (see cached-checks.ts),
+      // when there are enough of them to pay for reading its cache.
+      let cache: CachedChecks | undefined
       const env: ValidateEnv = { config, at, limits: recordLimits(config) }
       const report = await loadRecords(io, say, loaded, {
         ...(paths.length > 0 && { paths }),
         at,
         jobs,
         keepIncidents: false,
-        ...(cache && {
+        ...(options.cache && {
           check: {
             kind: 'validate',
             local: (job) => runValidateJob(job, env),
             setup: () => env,
-            reuse: (path, name) => cache.find(path, name),
+            reuse: async (count) => {
+              const found = await cachedChecks(outDir, config, at, count)
+              cache = found
+              return found && ((path, name) => found.find(path, name))
+            },
           },
         }),
       })

@@ -55,14 +55,6 @@ class StagedFolder {
     this.made.add(dir)
   }
 
-  /** Moves one written file (`path` in the fresh folder) to `to` in the target folder. */
-  async move(path: string, to: string): Promise<void> {
-    const from = inside(await this.folder(), path)
-    const file = inside(this.target, to)
-    await mkdir(dirname(file), { recursive: true })
-    await rename(from, file)
-  }
-
   async swap(): Promise<void> {
     const fresh = await this.folder()
     const exists = await stat(this.target).then(
@@ -209,29 +201,37 @@ export class InPlaceSink implements OutputSink {
 }
 
 /**
- * Files added to a folder without replacing it: each is written into a fresh sibling folder as it
- * arrives (nothing is held in memory), then moved into place by `publish` with a rename — atomic per
- * file — once the caller knows it should be. `discard` drops what was not published.
+ * Files added to a folder without replacing it: each is written into a hidden folder inside it as it
+ * arrives (nothing is held in memory, and the rename that publishes it stays on one file system),
+ * then moved into place by `publish` — atomic per file — once the caller knows it should be.
+ * `discard` drops what was not published.
  */
 export class StagedFiles {
-  private readonly folder: StagedFolder
+  private fresh: Promise<string> | undefined
 
-  constructor(target: string) {
-    this.folder = new StagedFolder(resolve(target))
+  constructor(readonly target: string) {}
+
+  private folder(): Promise<string> {
+    this.fresh ??= mkdir(this.target, { recursive: true }).then(() =>
+      mkdtemp(join(this.target, '.postmortem-staged-')),
+    )
+    return this.fresh
   }
 
-  /** Writes a file to publish later under a name of the caller's choosing. */
-  write(staged: string, content: string | Uint8Array): Promise<void> {
-    return this.folder.write(staged, content)
+  /** Writes a file to publish later under a name of the caller's choosing (no sub-folders). */
+  async write(staged: string, content: string | Uint8Array): Promise<void> {
+    await writeFile(inside(await this.folder(), staged), content)
   }
 
   /** Moves the file written as `staged` to `path` in the target folder. */
-  publish(staged: string, path: string): Promise<void> {
-    return this.folder.move(staged, path)
+  async publish(staged: string, path: string): Promise<void> {
+    const file = inside(resolve(this.target), path)
+    await mkdir(dirname(file), { recursive: true })
+    await rename(inside(await this.folder(), staged), file)
   }
 
-  discard(): Promise<void> {
-    return this.folder.discard()
+  async discard(): Promise<void> {
+    if (this.fresh) await rm(await this.fresh, { recursive: true, force: true })
   }
 }
 

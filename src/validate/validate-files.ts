@@ -67,8 +67,11 @@ export interface RecordCheck<Done extends Validated> {
   local: (job: ValidateJob) => Done
   /** What the workers need. */
   setup: () => WorkerSetup
-  /** A result known without running the job (a cache), or `undefined` to run it. */
-  reuse?: (path: string, name: string) => Promise<Done | undefined>
+  /**
+   * Given how many records were found, a way to know a record's result without running the job (a
+   * cache): it returns `undefined` to run it. `undefined` here: no cache for this many.
+   */
+  reuse?: (count: number) => Promise<((path: string, name: string) => Promise<Done | undefined>) | undefined>
   /** Called with each record's result as it arrives (in any order), before progress is reported. */
   onRecord?: (file: string, done: Done) => Promise<void>
 }
@@ -88,6 +91,7 @@ export async function checkRecordFiles<Done extends Validated>(
     check.setup,
     options.workers && { ...options.workers, expected: found.files.length },
   )
+  const reuse = await check.reuse?.(found.files.length)
   let done = 0
   // Note: with worker threads, several jobs queued keep every thread busy (p-map keeps order).
   const checked = await pMap(
@@ -95,7 +99,7 @@ export async function checkRecordFiles<Done extends Validated>(
     async (path) => {
       const name = relative(cwd, path) || path
       const result =
-        (await check.reuse?.(path, name)) ??
+        (await reuse?.(path, name)) ??
         (await runner.run({ path, name, keep: options.keepIncidents !== false }))
       await check.onRecord?.(name, result)
       options.onProgress?.(++done, found.files.length, 'validate')
