@@ -36,8 +36,12 @@ describe('serve', () => {
       const first = await fetch(page)
       expect(first.status).toBe(200)
       const html = await first.text()
-      expect(html).toContain('<script src="/__postmortem/reload.js" defer></script>')
       expect(html).toContain('API and web app outage')
+      // The page as built, with the reload script just before </head>.
+      const script = '<script src="/__postmortem/reload.js" defer></script>\n'
+      const built = await readFile(join(dir, 'dist/site/incidents', example, 'index.html'), 'utf8')
+      expect(html.indexOf(script)).toBe(built.indexOf('</head>'))
+      expect(html.replace(script, '')).toBe(built)
 
       // Edit the title: the page is rebuilt.
       const file = join(dir, 'incidents', `${example}.yaml`)
@@ -52,7 +56,9 @@ describe('serve', () => {
       await writeFile(file, original.replace('severity: SEV1', 'severity: SEV9'))
       await rebuilt
       const broken = await (await fetch(page)).text()
-      expect(broken).toContain('The last build failed')
+      expect(broken).toMatch(
+        /<body[^>]*>\n<div class="serve-problems" role="alert"><strong>The last build failed/,
+      )
       expect(broken).toContain('UNKNOWN_SEVERITY')
       expect(broken).toContain('Renamed outage')
       expect(io.err()).toContain('UNKNOWN_SEVERITY')

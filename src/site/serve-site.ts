@@ -35,6 +35,36 @@ export interface SiteServer {
   close(): Promise<void>
 }
 
+/**
+ * An HTML page as served: the reload script before `</head>`, and after `<body…>` the last failed
+ * build's problems, if any. Spliced as bytes: the index and action items of 10,000 incidents are 8 and
+ * 14 MB, and decoding, editing and encoding them as strings cost ~50 MB of garbage a request.
+ */
+function withServeParts(page: Buffer, problems: string | undefined): Buffer[] {
+  const script = Buffer.from('<script src="/__postmortem/reload.js" defer></script>\n')
+  const head = page.indexOf('</head>')
+  const bodyTag = page.indexOf('<body')
+  const bodyEnd = bodyTag === -1 ? -1 : page.indexOf('>', bodyTag)
+  const cuts: Array<[at: number, insert: Buffer]> = []
+  if (head !== -1) cuts.push([head, script])
+  if (problems && bodyEnd !== -1)
+    cuts.push([
+      bodyEnd + 1,
+      Buffer.from(
+        `\n<div class="serve-problems" role="alert"><strong>The last build failed; this is the previous site.</strong><pre>${escapeHtml(problems)}</pre></div>`,
+      ),
+    ])
+  cuts.sort((a, b) => a[0] - b[0])
+  const pieces: Buffer[] = []
+  let from = 0
+  for (const [at, insert] of cuts) {
+    pieces.push(page.subarray(from, at), insert)
+    from = at
+  }
+  pieces.push(page.subarray(from))
+  return pieces
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
@@ -98,17 +128,9 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
       }
       const type = types[extname(file)] ?? 'application/octet-stream'
       if (extname(file) === '.html') {
-        let html = body
-          .toString('utf8')
-          .replace('</head>', '<script src="/__postmortem/reload.js" defer></script>\n</head>')
-        if (problems)
-          html = html.replace(
-            /<body[^>]*>/,
-            (tag) =>
-              `${tag}\n<div class="serve-problems" role="alert"><strong>The last build failed; this is the previous site.</strong><pre>${escapeHtml(problems!)}</pre></div>`,
-          )
         response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' })
-        response.end(html)
+        for (const piece of withServeParts(body, problems)) response.write(piece)
+        response.end()
         return
       }
       response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' })
