@@ -64,7 +64,7 @@ describe('the generated GitHub Actions workflow', () => {
     const uses = jobs.flatMap(([, job]) => job.steps.flatMap((s) => (s.uses ? [s.uses] : [])))
     expect(uses.length).toBeGreaterThanOrEqual(8)
     for (const ref of uses) {
-      expect(ref).toMatch(/^[\w-]+\/[\w.-]+@[0-9a-f]{40}$/)
+      expect(ref).toMatch(/^[\w-]+\/[\w.-]+(\/[\w.-]+)?@[0-9a-f]{40}$/)
       expect(text).toMatch(new RegExp(`uses: ${ref} # v\\d+\\.\\d+\\.\\d+\\n`))
     }
     const known = new Set<string>(Object.values(pinnedActions).map((a) => a.uses))
@@ -80,8 +80,21 @@ describe('the generated GitHub Actions workflow', () => {
     expect(workflow.jobs.deploy!.concurrency).toEqual({ group: 'pages', 'cancel-in-progress': false })
   })
 
-  it('annotates pull requests with validate --format github', () => {
+  it('annotates pull requests with validate --format github, reusing the base branch’s record checks', () => {
     expect(runs('validate')).toContain('npx postmortem validate --format github')
+    const validate = steps('validate')
+    const restore = validate.findIndex((s) => s.uses?.startsWith('actions/cache/restore@'))
+    expect(restore).toBeLessThan(validate.findIndex((s) => s.run?.includes('postmortem validate')))
+    // The build job saves the cache alone under the branch's name; a pull request restores its base's.
+    expect(validate[restore]!.with).toEqual({
+      path: 'dist/.cache',
+      key: 'postmortem-checks-${{ github.base_ref }}-${{ github.sha }}',
+      'restore-keys': 'postmortem-checks-${{ github.base_ref }}-',
+    })
+    expect(steps('build').find((s) => s.uses?.startsWith('actions/cache/save@'))!.with).toEqual({
+      path: 'dist/.cache',
+      key: 'postmortem-checks-${{ github.ref_name }}-${{ github.sha }}',
+    })
   })
 
   it('builds the site and deploys it with the official GitHub Pages actions', () => {
@@ -93,6 +106,7 @@ describe('the generated GitHub Actions workflow', () => {
       'actions/configure-pages',
       'actions/cache',
       'npx postmortem build --base-url "$BASE_URL/"',
+      'actions/cache/save',
       'actions/upload-pages-artifact',
     ])
     // The last build's output is restored, so unchanged records are reused: per branch, newest first.
@@ -146,6 +160,9 @@ describe('the generated GitHub Actions workflow', () => {
     expect(custom.jobs.build!.steps.find((s) => s.uses?.startsWith('actions/cache@'))!.with).toMatchObject({
       path: 'public',
     })
+    expect(
+      custom.jobs.validate!.steps.find((s) => s.uses?.startsWith('actions/cache/restore@'))!.with,
+    ).toMatchObject({ path: 'public/.cache' })
     expect(custom.jobs['sync-issues']!.steps.at(-1)!.run).toContain("git add -- 'records/prod'")
   })
 })

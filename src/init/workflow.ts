@@ -17,6 +17,12 @@ export const pinnedActions = {
   },
   deployPages: { uses: 'actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128', version: 'v5.0.0' },
   cache: { uses: 'actions/cache@9255dc7a253b0ccc959486e2bca901246202afeb', version: 'v5.0.1' },
+  // Note: actions/cache's own restore-only and save-only actions, at the same commit.
+  cacheRestore: {
+    uses: 'actions/cache/restore@9255dc7a253b0ccc959486e2bca901246202afeb',
+    version: 'v5.0.1',
+  },
+  cacheSave: { uses: 'actions/cache/save@9255dc7a253b0ccc959486e2bca901246202afeb', version: 'v5.0.1' },
 } as const
 
 const use = (action: keyof typeof pinnedActions) =>
@@ -75,6 +81,13 @@ jobs:
         with:
           persist-credentials: false
 ${setup}
+      # What the base branch's last build found for each record (saved by the build job below, a few
+      # MB): records this pull request does not change are not parsed again.
+      - uses: ${use('cacheRestore')}
+        with:
+          path: ${options.out}/.cache
+          key: postmortem-checks-\${{ github.base_ref }}-\${{ github.sha }}
+          restore-keys: postmortem-checks-\${{ github.base_ref }}-
       # Add --strict to fail the check on warnings (blameful language, missing owners, …) too.
       - run: npx postmortem validate --format github
 
@@ -104,6 +117,11 @@ ${setup}
       - run: npx postmortem build --base-url "$BASE_URL/"
         env:
           BASE_URL: \${{ steps.pages.outputs.base_url }}
+      # The cache alone, for the pull requests' validate job.
+      - uses: ${use('cacheSave')}
+        with:
+          path: ${options.out}/.cache
+          key: postmortem-checks-\${{ github.ref_name }}-\${{ github.sha }}
       - uses: ${use('uploadPagesArtifact')}
         with:
           path: ${options.out}/site
