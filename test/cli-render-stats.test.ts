@@ -61,6 +61,30 @@ describe('render', () => {
     expect(text.startsWith('# API and web app outage')).toBe(true)
   })
 
+  it('publishes nothing when a template fails on a later record, and leaves no staging folder', async () => {
+    const dir = await exampleRepo()
+    await writeFile(
+      join(dir, 'postmortem.config.yaml'),
+      `${await readFile(join(dir, 'postmortem.config.yaml'), 'utf8')}templates: my-templates\n`,
+    )
+    await mkdir(join(dir, 'my-templates'))
+    const shipped = await readFile(join(repoRoot, 'templates/postmortem.md.hbs'), 'utf8')
+    // Fails only for a record with related incidents: the last one, once the others are staged.
+    await writeFile(
+      join(dir, 'my-templates/postmortem.md.hbs'),
+      `{{#if related.length}}{{md no_such_field}}{{/if}}${shipped}`,
+    )
+    const last = join(dir, 'incidents/2025-09-14-search-index-rebuild-degradation.yaml')
+    await writeFile(
+      last,
+      (await readFile(last, 'utf8')).replace(/^tags:/m, 'related: [2025-06-03-leaked-ci-token]\ntags:'),
+    )
+    const result = await runCli(['render', '--internal', ...at], { cwd: dir })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/my-templates\/postmortem\.md\.hbs:1: /)
+    expect(await readdir(join(dir, 'dist/postmortems'))).toEqual([])
+  })
+
   it('reports an unknown id and exits 1', async () => {
     const dir = await exampleRepo()
     const result = await runCli(['render', 'no-such-incident', ...at], { cwd: dir })
