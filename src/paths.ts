@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { access } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
@@ -17,6 +18,31 @@ let version: string | undefined
 export function packageVersion(): string {
   version ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version
   return version
+}
+
+/**
+ * The version and a hash of a file of code (default: the bundled CLI, `lib/postmortem.js`, built from
+ * every source file): what caches are keyed by. A copy installed from git and updated without a
+ * version bump must not reuse what other code made; the bundle's bytes are the same on every
+ * install of the same code (the build is deterministic), so a CI cache survives `npm ci`. Only the
+ * version when the file is missing (running from the TypeScript sources).
+ */
+export function codeFingerprint(file = packagePath('lib/postmortem.js')): string {
+  let code: Buffer
+  try {
+    code = readFileSync(file)
+  } catch {
+    return packageVersion()
+  }
+  return `${packageVersion()}+${createHash('sha256').update(code).digest('hex').slice(0, 16)}`
+}
+
+let fingerprint: string | undefined
+
+/** `codeFingerprint()` of this install, computed once per process. */
+export function toolFingerprint(): string {
+  fingerprint ??= codeFingerprint()
+  return fingerprint
 }
 
 /** The package name from package.json: an installed copy lives in `node_modules/<name>`. */

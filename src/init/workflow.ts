@@ -107,8 +107,8 @@ ${setup}
         uses: ${use('configurePages')}
       # The last build's output and its cache: records whose bytes did not change are reused, not parsed
       # and rendered again (a large repository builds in seconds). A new key per commit; the newest
-      # cache of the branch is restored. Anything that shapes every page (postmortem's version, the
-      # config, the templates, the base URL) makes the build a full one by itself.
+      # cache of the branch is restored. Anything that shapes every page (postmortem's version and
+      # code, the config, the templates, the base URL) makes the build a full one by itself.
       - uses: ${use('cache')}
         with:
           path: ${options.out}

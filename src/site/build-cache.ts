@@ -3,7 +3,7 @@ import { statSync } from 'node:fs'
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Diagnostic } from '../diagnostics.js'
-import { packageVersion } from '../paths.js'
+import { toolFingerprint } from '../paths.js'
 import type { Incident } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
 import type { SiteSummary } from './build-site.js'
@@ -40,11 +40,11 @@ export interface CachedRecord {
 
 /** The cache of one output folder. */
 export interface BuildManifest {
-  /** Hash of everything that shapes every page (tool version, config, templates, audience, URL). */
+  /** Hash of everything that shapes every page (tool version and code, config, templates, audience, URL). */
   key: string
   /**
    * Hash of what a record's diagnostics depend on besides its bytes and the reference time (tool
-   * version, config): `validate` reuses the warnings of unchanged records under an equal one.
+   * version and code, config): `validate` reuses the warnings of unchanged records under an equal one.
    */
   checks: string
   /** By file name as shown in diagnostics (relative to the working directory). */
@@ -67,7 +67,7 @@ export function hashOf(...parts: unknown[]): string {
 
 /** The manifest's `checks` for a configuration. */
 export function checksKey(config: Config): string {
-  return hashOf(packageVersion(), config)
+  return hashOf(toolFingerprint(), config)
 }
 
 /**

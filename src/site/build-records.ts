@@ -7,7 +7,7 @@ import { compareDiagnostics } from '../diagnostics.js'
 import { PostmortemError } from '../errors.js'
 import { locateInFile, readFailed } from '../load/read-source.js'
 import { actionItemHealth } from '../model/action-items.js'
-import { packageVersion } from '../paths.js'
+import { toolFingerprint } from '../paths.js'
 import type { ProgressCallback } from '../progress.js'
 import { Timings } from '../timings.js'
 import type { Config } from '../validate/schema.js'
@@ -159,7 +159,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     at,
   }
   const key = hashOf(
-    packageVersion(),
+    toolFingerprint(),
     config,
     options.root,
     layouts.fingerprint,

@@ -1,7 +1,7 @@
 /**
  * `validate`'s use of the build cache: the last build saved each valid record's diagnostics with a
  * hash of its bytes, so a record that has not changed since need not be parsed again. Checked as the
- * build checks before reusing a page: the same tool version and config, the same bytes (equal size
+ * build checks before reusing a page: the same tool (version and code) and config, the same bytes (equal size
  * and modification time, else an equal SHA-256 — a fresh CI checkout touches every file), and the
  * same overdue action items at this reference time.
  */
