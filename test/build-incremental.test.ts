@@ -148,6 +148,10 @@ describe('incremental build', () => {
     expect((await runBuild(io, [], flags, memory)).code).toBe(0)
     expect(stdout).toContain('Timings (incremental build, 5 records, 5 reused)')
     expect((await stat(join(dir, 'dist/.cache/postmortem-build.json'))).isFile()).toBe(true)
+    // serve's warm-up renders a record and writes nothing.
+    const before = await outputTree(join(dir, 'dist'))
+    await memory.warmUp!()
+    expect(await outputTree(join(dir, 'dist'))).toEqual(before)
   })
 
   it('under serve, commits the incident pages first, and puts them back if the rest fails', async () => {

@@ -84,6 +84,8 @@ export async function startServe(
   // Note: the address is serve's result (with --port 0 nobody knows it otherwise): even with --quiet.
   // Printed once changes are watched: an edit made on seeing it is not missed.
   say.result(`Serving ${server.url} — watching for changes (Ctrl-C to stop)\n`)
+  // Note: a failure here is the first edit's to report; warming up is only about speed.
+  setImmediate(() => void memory.warmUp?.().catch(() => undefined))
   return {
     url: server.url,
     rebuilt: () => new Promise((done) => waiters.push(done)),

@@ -71,6 +71,13 @@ export interface BuildRecordsOptions extends Omit<
     /** What the CLI's build remembers of git between builds (see `lastChanged`). */
     git?: GitDatesMemo
     /**
+     * Set by the build: parses, validates and renders one record in this thread and drops the result,
+     * writing nothing. `serve` calls it once it is listening: a warm start renders nothing, and the
+     * first edit would otherwise pay for compiling the templates and the rendering code (~0.15 s of
+     * a 0.5 s rebuild at 10,000 records).
+     */
+    warmUp?: () => Promise<void>
+    /**
      * Set by `serve`: an incremental build then commits the incidents' pages first and calls this,
      * then renders and commits the index, stats, action items, feeds and the rest. If that second step
      * fails, the incidents' pages are put back as they were.
@@ -376,6 +383,15 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       }
       await timings.timeAsync('save cache', () => saveManifest(options.outDir, manifest))
       if (options.memory) options.memory.manifest = manifest
+    }
+    if (options.memory) {
+      const [file, name] = [options.files[0], names[0]]
+      // Renders one record and drops the result: see `memory.warmUp`.
+      options.memory.warmUp = async () => {
+        if (file === undefined || name === undefined) return
+        const { bytes, stats } = await readRecord(file, limits.maxFileBytes)
+        runRecordJob({ name, bytes, stats, render: true }, env)
+      }
     }
     return result(
       records.flatMap((r) => r.warnings),
