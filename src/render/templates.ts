@@ -104,8 +104,8 @@ export async function loadTemplates(
 }
 
 // Note: `serve` loads the templates again on every rebuild; compiling them (Handlebars compiles each
-// on its first render) cost ~0.1 s of a one-edit rebuild at 10,000 records. Unchanged sources
-// get the templates compiled last time.
+// on its first render) cost each one-edit rebuild tens of milliseconds (the edited record's render:
+// ~50 ms, ~30 ms without compiling). Unchanged sources get the templates compiled last time.
 const compiledBefore = new Map<string, Templates>()
 const keepCompiled = 8
 
