@@ -5,7 +5,7 @@ import { syntheticConfig, syntheticRecord } from '../bench/generate.js'
 import { loadConfig } from '../src/load/load-config.js'
 import { findRecordFiles } from '../src/load/find-files.js'
 import type { PostmortemEnv, RenderedRecord } from '../src/render/postmortem-job.js'
-import { runPostmortemJob } from '../src/render/postmortem-job.js'
+import { postmortemCheck } from '../src/render/postmortem-job.js'
 import type { Templates } from '../src/render/templates.js'
 import { compileTemplates, loadTemplates, TemplateError } from '../src/render/templates.js'
 import type { BuildRecordsOptions } from '../src/site/build-records.js'
@@ -191,14 +191,7 @@ describe('postmortems rendered in worker threads', () => {
       dir,
       { config, at, keepIncidents: false, workers: { jobs, minimum: 0, file: workerFile } },
       {
-        kind: 'postmortem',
-        local: (job) => runPostmortemJob(job, env),
-        setup: () => ({
-          config,
-          at,
-          limits: env.limits,
-          postmortem: { audience: 'internal', markdown: templates.sources },
-        }),
+        ...postmortemCheck(env),
         onRecord: async (file, done) => void results.set(file, done),
       },
     )

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path'
 import { Command } from 'commander'
 import type { Diagnostic } from '../diagnostics.js'
 import type { PostmortemEnv } from '../render/postmortem-job.js'
-import { runPostmortemJob } from '../render/postmortem-job.js'
+import { postmortemCheck } from '../render/postmortem-job.js'
 import { loadTemplates } from '../render/templates.js'
 import { StagedFiles } from '../site/write-site.js'
 import { recordLimits } from '../validate/validate-files.js'
@@ -52,8 +52,8 @@ export function renderCommand(io: CliIO, done: (code: number) => void): Command 
       const audience = options.internal ? 'internal' : 'public'
       const env: PostmortemEnv = { config, at, limits: recordLimits(config), templates, audience }
 
-      // Each postmortem is written into a sibling folder as it is rendered (none is held in memory),
-      // then moved into place once the checks across records have passed for its record.
+      // Each postmortem is written into a hidden folder inside the output as it is rendered (none is
+      // held in memory), then moved into place once the checks across records have passed for it.
       const staged = new StagedFiles(out)
       const outcomes = new Map<string, { id: string; staged: string } | { id: string; leftOut: string }>()
       let errors: Diagnostic[]
@@ -64,14 +64,7 @@ export function renderCommand(io: CliIO, done: (code: number) => void): Command 
           keepIncidents: false,
           jobs,
           check: {
-            kind: 'postmortem',
-            local: (job) => runPostmortemJob(job, env),
-            setup: () => ({
-              config,
-              at,
-              limits: env.limits,
-              postmortem: { audience, markdown: templates.sources },
-            }),
+            ...postmortemCheck(env),
             onRecord: async (file, { postmortem }) => {
               if (!postmortem) return
               if ('leftOut' in postmortem) return void outcomes.set(file, postmortem)

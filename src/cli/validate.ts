@@ -3,9 +3,8 @@ import { relative, resolve } from 'node:path'
 import { manifestPath } from '../site/build-cache.js'
 import type { CachedChecks } from '../site/cached-checks.js'
 import { cachedChecks } from '../site/cached-checks.js'
-import { recordLimits } from '../validate/validate-files.js'
+import { recordLimits, validateCheck } from '../validate/validate-files.js'
 import type { ValidateEnv } from '../validate/validate-job.js'
-import { runValidateJob } from '../validate/validate-job.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import { ConfigError, commandConfig, jobsOption, loadRecords, parseJobs, referenceTime } from './context.js'
@@ -64,9 +63,7 @@ export function validateCommand(io: CliIO, done: (code: number) => void): Comman
         keepIncidents: false,
         ...(options.cache && {
           check: {
-            kind: 'validate',
-            local: (job) => runValidateJob(job, env),
-            setup: () => env,
+            ...validateCheck(env),
             reuse: async (count) => {
               const found = await cachedChecks(outDir, config, at, count)
               cache = found

@@ -4,6 +4,7 @@
  * Markdown comes back, never the incident.
  */
 import { deriveFigures } from '../model/figures.js'
+import type { RecordCheck } from '../validate/validate-files.js'
 import type { ValidateEnv, ValidateJob, Validated } from '../validate/validate-job.js'
 import { runValidateJob } from '../validate/validate-job.js'
 import { isPublic, renderPostmortem, whyNotPublic } from './render-postmortem.js'
@@ -19,6 +20,16 @@ export interface PostmortemEnv extends ValidateEnv {
 /** A validated record and, when it has no error, its postmortem or why it is left out. */
 export interface RenderedRecord extends Validated {
   postmortem?: { id: string; markdown: string } | { id: string; leftOut: string }
+}
+
+/** The per-record job of `render`, in this thread or in a worker. */
+export function postmortemCheck(env: PostmortemEnv): RecordCheck<RenderedRecord> {
+  const { config, at, limits, templates, audience } = env
+  return {
+    kind: 'postmortem',
+    local: (job) => runPostmortemJob(job, env),
+    setup: () => ({ config, at, limits, postmortem: { audience, markdown: templates.sources } }),
+  }
 }
 
 /** Validates one record and renders its postmortem when it is valid and meant for the audience. */

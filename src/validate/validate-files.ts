@@ -45,13 +45,13 @@ export async function validateFiles(
   cwd: string,
   options: ValidateFilesOptions,
 ): Promise<ValidationReport> {
-  const limits = recordLimits(options.config)
-  const env: ValidateEnv = { config: options.config, at: options.at, limits }
-  return checkRecordFiles(paths, cwd, options, {
-    kind: 'validate',
-    local: (job) => runValidateJob(job, env),
-    setup: () => env,
-  })
+  const env: ValidateEnv = { config: options.config, at: options.at, limits: recordLimits(options.config) }
+  return checkRecordFiles(paths, cwd, options, validateCheck(env))
+}
+
+/** The per-record job that only validates, in this thread or in a worker. */
+export function validateCheck(env: ValidateEnv): RecordCheck<Validated> {
+  return { kind: 'validate', local: (job) => runValidateJob(job, env), setup: () => env }
 }
 
 /** The size and depth limits records are read with. */
