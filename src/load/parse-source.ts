@@ -3,6 +3,8 @@ import type { Document, Node as YamlNode, YAMLError } from 'yaml'
 import type { DataPath, Diagnostic, DiagnosticCode } from '../diagnostics.js'
 import { decodeText } from './decode-text.js'
 import { LineIndex } from './line-index.js'
+import type { FoundNode, NodeFinder, SourceNode } from './yaml-events.js'
+import { readByEvents } from './yaml-events.js'
 
 /** Limits the loader enforces before and while parsing. */
 export interface SourceLimits {
@@ -20,7 +22,13 @@ export interface ParsedSource {
   file: string
   /** The plain data of the top-level mapping; undefined when any error was found. */
   data: Record<string, unknown> | undefined
+  /**
+   * `yaml`'s document of the file; undefined when it could not be decoded. A plain file is read by a
+   * faster parser: its document is parsed the first time this is read.
+   */
   doc: Document.Parsed | undefined
+  /** Where the value at a data path (or its deepest written ancestor) is in the text. */
+  nodeAt: NodeFinder
   /** Line starts of the decoded text, to turn offsets into line:column. */
   lines: LineIndex
   /** The decoded text (BOM removed); empty when the file could not be decoded. */
@@ -52,17 +60,21 @@ const yamlHints: Partial<Record<DiagnosticCode, string>> = {
 /**
  * Decodes and parses one record file into plain data, reporting every problem as a diagnostic.
  * Never throws on any input: YAML 1.2 core schema only, no tags, anchors, aliases or directives,
- * one document, a mapping at the top, bounded nesting.
+ * one document, a mapping at the top, bounded nesting. Plain files are read by js-yaml's event parser
+ * (`yaml-events.ts`), the rest by `yaml`; `reader: 'yaml'` reads every file with `yaml`, the reference
+ * the fast reader is tested against.
  */
 export function parseSource(
   bytes: Uint8Array,
   file: string,
   limits: SourceLimits = defaultLimits,
+  reader: 'fastest' | 'yaml' = 'fastest',
 ): ParsedSource {
   const result: ParsedSource = {
     file,
     data: undefined,
     doc: undefined,
+    nodeAt: (path) => (result.doc ? documentNodeAt(result.doc, path) : undefined),
     lines: new LineIndex(''),
     text: '',
     diagnostics: [],
@@ -88,15 +100,29 @@ export function parseSource(
   const lines = new LineIndex(text)
   result.lines = lines
 
+  const fast = reader === 'fastest' ? readByEvents(text, limits.maxDepth) : undefined
+  if (fast) {
+    let doc: Document.Parsed | undefined
+    const document = () => (doc ??= yamlDocument(text))
+    return {
+      file,
+      data: fast.data,
+      get doc() {
+        return document()
+      },
+      nodeAt: (path) => {
+        const found = fast.nodeAt(path)
+        return found === 'ask-document' ? documentNodeAt(document(), path) : found
+      },
+      lines,
+      text,
+      diagnostics: [],
+    }
+  }
+
   let doc: Document.Parsed
   try {
-    doc = parseDocument(text, {
-      version: '1.2',
-      schema: 'core',
-      uniqueKeys: true,
-      merge: false,
-      prettyErrors: false,
-    })
+    doc = yamlDocument(text)
   } catch (error) {
     // Note: yaml reports most resource problems itself; this is the safety net for the rest.
     if (error instanceof RangeError) return fail('YAML_TOO_DEEP', 'file nests too deeply to be read')
@@ -157,6 +183,17 @@ export function parseSource(
     )
   result.data = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>
   return result
+}
+
+/** The document as `yaml` reads it, by the rules `parseSource` accepts (its checks come after). */
+function yamlDocument(text: string): Document.Parsed {
+  return parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    uniqueKeys: true,
+    merge: false,
+    prettyErrors: false,
+  })
 }
 
 /**
@@ -225,17 +262,16 @@ export function unreadable(file: string, diagnostic: Diagnostic): ParsedSource {
     file,
     data: undefined,
     doc: undefined,
+    nodeAt: () => undefined,
     lines: new LineIndex(''),
     text: '',
     diagnostics: [diagnostic],
   }
 }
 
-/** The YAML node at `path` (or the deepest existing ancestor), and whether the full path was found. */
-export function nodeAt(
-  doc: Document.Parsed,
-  path: DataPath,
-): { node: YamlNode; keyNode?: YamlNode; found: boolean } {
+/** The node at `path` in `yaml`'s document (or the deepest existing ancestor), and whether all was found. */
+function documentNodeAt(doc: Document.Parsed, path: DataPath): FoundNode | undefined {
+  if (!doc.contents) return undefined
   let node = doc.contents as YamlNode
   let keyNode: YamlNode | undefined
   for (const part of path) {
@@ -250,22 +286,29 @@ export function nodeAt(
       next = node.items[part] as YamlNode | undefined
       keyNode = undefined
     }
-    if (!next) return { node, found: false }
+    if (!next) return { node: sourceNode(node), found: false }
     node = next
   }
-  return { node, ...(keyNode && { keyNode }), found: true }
+  return { node: sourceNode(node), ...(keyNode && { keyNode: sourceNode(keyNode) }), found: true }
+}
+
+function sourceNode(node: YamlNode): SourceNode {
+  const [start = 0, end] = node.range ?? []
+  if (!isScalar(node)) return { start, end: undefined, style: isMap(node) ? 'MAP' : 'SEQ', source: undefined }
+  const style = (node.type ?? 'PLAIN') as SourceNode['style']
+  return { start, end, style, source: typeof node.source === 'string' ? node.source : undefined }
 }
 
 /** 1-based line and column of the value (or key) at `path`; the nearest ancestor when absent. */
 export function locate(
-  source: Pick<ParsedSource, 'doc' | 'lines'>,
+  source: Pick<ParsedSource, 'nodeAt' | 'lines'>,
   path: DataPath,
   target: 'value' | 'key' = 'value',
 ): { line: number; column: number } {
-  if (!source.doc?.contents) return { line: 1, column: 1 }
-  const { node, keyNode, found } = nodeAt(source.doc, path)
-  const anchor = found && target === 'key' && keyNode ? keyNode : node
-  return source.lines.position(anchor.range?.[0] ?? 0)
+  const at = source.nodeAt(path)
+  if (!at) return { line: 1, column: 1 }
+  const anchor = at.found && target === 'key' && at.keyNode ? at.keyNode : at.node
+  return source.lines.position(anchor.start)
 }
 
 /**
@@ -273,17 +316,22 @@ export function locate(
  * quoted scalars and for literal blocks (`|`), else the start of the value.
  */
 export function locateText(
-  source: Pick<ParsedSource, 'doc' | 'lines' | 'text'>,
+  source: Pick<ParsedSource, 'nodeAt' | 'lines' | 'text' | 'data'>,
   path: DataPath,
   index: number,
 ): { line: number; column: number } {
-  const start = locate(source, path)
-  if (!source.doc?.contents) return start
-  const { node, found } = nodeAt(source.doc, path)
-  if (!found || !isScalar(node) || typeof node.value !== 'string' || !node.range) return start
-  const raw = source.text.slice(node.range[0], node.range[1])
-  const before = node.value.slice(0, index)
-  switch (node.type) {
+  const at = source.nodeAt(path)
+  if (!at) return { line: 1, column: 1 }
+  const start = source.lines.position(at.node.start)
+  const { node, found } = at
+  if (!found || node.end === undefined || node.source === undefined) return start
+  if (
+    typeof path.reduce<unknown>((v, part) => (v as Record<string, unknown>)?.[part], source.data) !== 'string'
+  )
+    return start
+  const raw = source.text.slice(node.start, node.end)
+  const before = node.source.slice(0, index)
+  switch (node.style) {
     case 'PLAIN':
       return raw.includes('\n') ? start : { line: start.line, column: start.column + index }
     case 'QUOTE_DOUBLE':
@@ -311,10 +359,9 @@ export function locateText(
 }
 
 /** The source text of the scalar at `path` as written (`007` for a value YAML read as 7). */
-export function sourceAt(source: Pick<ParsedSource, 'doc'>, path: DataPath): string | undefined {
-  if (!source.doc?.contents) return undefined
-  const { node, found } = nodeAt(source.doc, path)
-  return found && isScalar(node) && typeof node.source === 'string' ? node.source : undefined
+export function sourceAt(source: Pick<ParsedSource, 'nodeAt'>, path: DataPath): string | undefined {
+  const at = source.nodeAt(path)
+  return at?.found ? at.node.source : undefined
 }
 
 /** The offset of a node property (`&a`, `!tag`) written shortly before the node's value. */

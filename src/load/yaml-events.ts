@@ -1,0 +1,214 @@
+/**
+ * The fast way to read a record: js-yaml's event parser and constructor (a third of `yaml`'s
+ * `parseDocument` cost), for the files that use plain YAML only. Anything else (anchors, aliases, tags,
+ * directives, tabs, keys that are not plain words or quoted strings, deep nesting, any error) is left to
+ * `yaml`, whose document gives the diagnostics; both read the YAML 1.2 core schema, and a differential
+ * test holds the two to the same data and the same positions.
+ */
+import type { Event, ScalarEvent } from 'js-yaml'
+import { EVENT_ID, SCALAR_STYLE, constructFromEvents, getScalarValue, parseEvents } from 'js-yaml'
+import type { DataPath } from '../diagnostics.js'
+
+/** Where a node of the record is written, as `yaml` reports it (offsets into the decoded text). */
+export interface SourceNode {
+  /** The first character: a quote or a block scalar's `|`/`>` header included. */
+  start: number
+  /** After the value as written (a closing quote included); collections: unknown. */
+  end: number | undefined
+  style: 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED' | 'MAP' | 'SEQ'
+  /** A scalar's text before the schema reads it (`007` for a value read as 7); collections: undefined. */
+  source: string | undefined
+}
+
+/** The node at a path, or its deepest ancestor written in the file (`found: false`). */
+export interface FoundNode {
+  node: SourceNode
+  keyNode?: SourceNode
+  found: boolean
+}
+
+/** Finds the node written at a data path; undefined when the file holds no document. */
+export type NodeFinder = (path: DataPath) => FoundNode | undefined
+
+/** What the fast reader gives for a file it can read: the data, and a way to place paths. */
+export interface EventRead {
+  data: Record<string, unknown>
+  /** Places a path from the events; undefined where only `yaml`'s document can say (empty values). */
+  nodeAt: (path: DataPath) => FoundNode | undefined | 'ask-document'
+}
+
+// Left to `yaml`, found by the differential test or where YAML parsers are known to differ: tabs,
+// CR line ends (`yaml` rejects some compact mappings only with CRLF), directives, and numbers with
+// 3-digit exponents (`yaml` reads `1e400` as Infinity, js-yaml as text).
+const unusualText = /[\t\r]|^%|\d[eE][+-]?\d{3}/m
+
+// Plain keys the fast reader takes: words that the core schema reads as strings (not `null`, `true`…).
+const plainKey = /^[A-Za-z][\w-]*$/
+const notStringWords = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/
+
+/**
+ * Reads `text` when it is plain YAML (see the module comment), or returns undefined: then `yaml`
+ * must read it, which reports whatever made it unusual.
+ */
+export function readByEvents(text: string, maxDepth: number): EventRead | undefined {
+  if (unusualText.test(text)) return undefined
+  let events: Event[]
+  let data: unknown
+  try {
+    events = parseEvents(text, { maxDepth: maxDepth + 1 })
+    if (!plainEvents(events, text, maxDepth)) return undefined
+    data = constructFromEvents(events, { source: text, maxAliases: 0 })[0]
+  } catch {
+    // Syntax errors, duplicate keys, too deep: `yaml` says where and why.
+    return undefined
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined
+  let tree: TreeNode | undefined
+  return {
+    data: data as Record<string, unknown>,
+    nodeAt: (path) => find((tree ??= buildTree(events, text)), path),
+  }
+}
+
+/** One document holding a mapping; no anchors, tags or aliases; plain keys; nesting within bounds. */
+function plainEvents(events: Event[], text: string, maxDepth: number): boolean {
+  let documents = 0
+  // Per open collection: whether it is a mapping, and whether its next child is a key.
+  const open: Array<{ map: boolean; key: boolean }> = []
+  for (const event of events) {
+    const parent = open.at(-1)
+    const isKey = parent?.map === true && parent.key
+    if (parent?.map) parent.key = !parent.key
+    switch (event.type) {
+      case EVENT_ID.DOCUMENT:
+        documents += 1
+        if (documents > 1 || event.directives.length > 0) return false
+        break
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE:
+        if (isKey || event.anchorStart !== -1 || event.tagStart !== -1) return false
+        if (open.length === 0 && event.type !== EVENT_ID.MAPPING) return false
+        if (open.length + 1 > maxDepth) return false
+        open.push({ map: event.type === EVENT_ID.MAPPING, key: true })
+        break
+      case EVENT_ID.SCALAR:
+        if (event.anchorStart !== -1 || event.tagStart !== -1 || open.length === 0) return false
+        if (isKey && !stringKey(event, text)) return false
+        break
+      case EVENT_ID.ALIAS:
+        return false
+      case EVENT_ID.POP:
+        // A document's end pops too, with no collection open.
+        open.pop()
+        break
+    }
+  }
+  return documents === 1
+}
+
+function stringKey(event: ScalarEvent, text: string): boolean {
+  if (event.style === SCALAR_STYLE.PLAIN) {
+    const key = text.slice(event.valueStart, event.valueEnd)
+    return plainKey.test(key) && !notStringWords.test(key)
+  }
+  if (event.style !== SCALAR_STYLE.SINGLE_QUOTED && event.style !== SCALAR_STYLE.DOUBLE_QUOTED) return false
+  return getScalarValue(text, event) !== '__proto__'
+}
+
+interface TreeNode {
+  node: SourceNode | undefined
+  /** Mappings: children by key; sequences: children by index. */
+  keys?: Map<string, { key: SourceNode | undefined; value: TreeNode }>
+  items?: TreeNode[]
+}
+
+function buildTree(events: Event[], text: string): TreeNode {
+  const root: TreeNode = { node: undefined, items: [] }
+  const open: Array<{ tree: TreeNode; key: { name: string; node: SourceNode | undefined } | undefined }> = [
+    { tree: root, key: undefined },
+  ]
+  const attach = (child: TreeNode) => {
+    const frame = open.at(-1)!
+    if (frame.tree.keys === undefined) frame.tree.items!.push(child)
+    else if (frame.key === undefined) frame.key = { name: child.node?.source ?? '', node: child.node }
+    else {
+      frame.tree.keys.set(frame.key.name, { key: frame.key.node, value: child })
+      frame.key = undefined
+    }
+  }
+  for (const event of events) {
+    switch (event.type) {
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        const map = event.type === EVENT_ID.MAPPING
+        const tree: TreeNode = {
+          node: { start: event.start, end: undefined, style: map ? 'MAP' : 'SEQ', source: undefined },
+          ...(map ? { keys: new Map() } : { items: [] }),
+        }
+        attach(tree)
+        open.push({ tree, key: undefined })
+        break
+      }
+      case EVENT_ID.SCALAR:
+        attach({ node: scalarNode(event, text) })
+        break
+      case EVENT_ID.POP:
+        if (open.length > 1) open.pop()
+        break
+    }
+  }
+  return root.items![0] ?? root
+}
+
+/** The scalar as `yaml` places it; undefined for an empty value (`key:`), which has no offsets here. */
+function scalarNode(event: ScalarEvent, text: string): SourceNode | undefined {
+  const { valueStart: start, valueEnd: end } = event
+  if (start < 0) return undefined
+  const source = getScalarValue(text, event)
+  switch (event.style) {
+    case SCALAR_STYLE.PLAIN:
+      return { start, end, style: 'PLAIN', source }
+    case SCALAR_STYLE.SINGLE_QUOTED:
+      return { start: start - 1, end: end + 1, style: 'QUOTE_SINGLE', source }
+    case SCALAR_STYLE.DOUBLE_QUOTED:
+      return { start: start - 1, end: end + 1, style: 'QUOTE_DOUBLE', source }
+    default: {
+      const header = blockHeader(text, start)
+      if (header === undefined) return undefined
+      const style = event.style === SCALAR_STYLE.LITERAL_BLOCK ? 'BLOCK_LITERAL' : 'BLOCK_FOLDED'
+      return { start: header, end, style, source }
+    }
+  }
+}
+
+// The `|` or `>` that opens a block scalar, with its indicators and an optional comment, ending a line.
+const headerAtEnd = /(?:^|[ :-])([|>][0-9+-]*)(?: +#[^\n]*)? *\r?$/
+
+/** The offset of a block scalar's header: on the line before its content. */
+function blockHeader(text: string, contentStart: number): number | undefined {
+  const lineEnd = text.lastIndexOf('\n', contentStart - 1)
+  if (lineEnd < 0) return undefined
+  const lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1
+  const line = text.slice(lineStart, lineEnd)
+  const match = headerAtEnd.exec(line)
+  return match ? lineStart + match.index + match[0].indexOf(match[1]!) : undefined
+}
+
+function find(root: TreeNode, path: DataPath): FoundNode | 'ask-document' {
+  let tree = root
+  let keyNode: SourceNode | undefined
+  for (const part of path) {
+    let next: TreeNode | undefined
+    if (tree.keys) {
+      const pair = tree.keys.get(String(part))
+      next = pair?.value
+      keyNode = pair?.key
+    } else if (tree.items && typeof part === 'number') {
+      next = tree.items[part]
+      keyNode = undefined
+    }
+    if (next === undefined) return tree.node ? { node: tree.node, found: false } : 'ask-document'
+    tree = next
+  }
+  return tree.node ? { node: tree.node, ...(keyNode && { keyNode }), found: true } : 'ask-document'
+}
