@@ -12,6 +12,7 @@ import remarkParse from 'remark-parse'
 import remarkStringify from 'remark-stringify'
 import { unified } from 'unified'
 import { visit } from 'unist-util-visit'
+import { simpleProse } from './simple-prose.js'
 
 // Escaping checks ~50 patterns on every text (~0.8 ms of a postmortem), yet most texts are words that
 // no escape of mdast-util-to-markdown applies to. `fastText` writes those as they are: no line break,
@@ -67,7 +68,12 @@ const flowParents = new Set<string>(['root', 'blockquote', 'listItem', 'footnote
  * no definition leaks into the rest of the page. Lists, tables, code, quotes and emphasis stay as written.
  */
 export function parseProse(text: string): Root {
-  return plainParagraph(text) ?? madeSafe(processor.parse(text))
+  return plainParagraph(text) ?? simpleProse(text) ?? remarkProse(text)
+}
+
+/** `parseProse` by remark alone: the reference its faster readers are tested against. */
+export function remarkProse(text: string): Root {
+  return madeSafe(processor.parse(text))
 }
 
 /** What `parseProse` does to a parsed tree (see there), in place. */
@@ -183,10 +189,12 @@ export class ProseBatch {
     for (const { text, tree } of this.pending.splice(0)) {
       const plain = plainParagraph(text)
       const line = text.replace(/\n+$/, '')
+      const simple = plain ? undefined : simpleProse(text)
       if (plain) {
         tree.children = plain.children
         plainTrees.add(tree)
-      } else if (line.trim() !== '' && !/[\r\n]/.test(line) && !blockStart.test(line))
+      } else if (simple) tree.children = simple.children
+      else if (line.trim() !== '' && !/[\r\n]/.test(line) && !blockStart.test(line))
         lines.push({ line, tree })
       else tree.children = parseProse(text).children
     }
