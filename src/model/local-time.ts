@@ -59,8 +59,22 @@ class WallClock extends (UTCDate as unknown as DateConstructor) {
  * 'yyyy-MM-dd HH:mm xxx')` → `2025-01-22 12:03 -08:00`. Same output as `format(new TZDate(at, zone), …)`.
  */
 export function formatInZone(at: Instant, zone: string, pattern: string): string {
-  return format(new WallClock(at, zoneOffset(zone, at)), pattern)
+  const key = `${at} ${zone} ${pattern}`
+  let text = formatted.get(key)
+  if (text === undefined) {
+    // Note: a bound, not an LRU: the times of the records being rendered come back within a record.
+    if (formatted.size >= 20_000) formatted.clear()
+    text = format(new WallClock(at, zoneOffset(zone, at)), pattern)
+    formatted.set(key, text)
+  }
+  return text
 }
+
+/**
+ * Formatted times by instant, zone and pattern: a record's page, postmortem and timeline print the
+ * same times in the same patterns, and date-fns parses the pattern on every call (~5 µs).
+ */
+const formatted = new Map<string, string>()
 
 /** The wall-clock time of an instant in a zone, as a Date whose UTC fields hold it. */
 export function wallClock(at: Instant, zone: string): Date {
