@@ -24,6 +24,9 @@ export const blamefulPhrases: ReadonlyArray<{ pattern: RegExp; suggestion: strin
 const blameVerbs =
   /\b(?:caused|broke|forgot|failed to|messed up|screwed up|neglected|ignored|mistakenly|blamed|was responsible for)\b/i
 
+// One pass over a text for all the phrases; the phrase is then found by its own pattern.
+const anyBlamefulPhrase = new RegExp(blamefulPhrases.map((p) => p.pattern.source).join('|'), 'i')
+
 /** A prose field of a record: its path and text. */
 export interface ProseField {
   path: DataPath
@@ -81,11 +84,14 @@ export interface BlameFinding {
  */
 export function findBlame(text: string, people: readonly string[]): BlameFinding[] {
   const found: BlameFinding[] = []
-  for (const { pattern, suggestion } of blamefulPhrases) {
-    const m = pattern.exec(text)
-    if (m) found.push({ index: m.index, phrase: m[0], suggestion })
-  }
-  if (people.length > 0) {
+  if (anyBlamefulPhrase.test(text))
+    for (const { pattern, suggestion } of blamefulPhrases) {
+      const m = pattern.exec(text)
+      if (m) found.push({ index: m.index, phrase: m[0], suggestion })
+    }
+  // Note: a sentence starts and ends beside a non-word character, so a verb found in a sentence is
+  // found in the whole text: most texts need no splitting.
+  if (people.length > 0 && blameVerbs.test(text)) {
     const sentence = /[^.!?\n]+[.!?]?/g
     for (const m of text.matchAll(sentence)) {
       const verb = blameVerbs.exec(m[0])
