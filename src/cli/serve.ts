@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path'
 import { Command } from 'commander'
 import { UsageError } from '../errors.js'
+import { collectGarbage } from '../site/collect-garbage.js'
 import { serveSite, watchPaths } from '../site/serve-site.js'
 import type { BuildFlags, BuildMemory } from './build.js'
 import { runBuild } from './build.js'
@@ -69,6 +70,7 @@ export async function startServe(
     })()
     await building
     building = undefined
+    collectGarbage()
     for (const w of waiters.splice(0)) w()
   }
   const { config, root, file } = loaded
