@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { mkdir, utimes, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { GitDatesMemo } from '../src/site/last-changed.js'
-import { lastChanged } from '../src/site/last-changed.js'
+import { lastChanged, readGitMemo, writeGitMemo } from '../src/site/last-changed.js'
 import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
@@ -49,6 +49,25 @@ describe('lastChanged', () => {
     const third = await lastChanged(incidents, memo)
     expect(third.get(a)).toBe(Date.parse('2026-06-01T00:00:00Z'))
     expect(third.get(b)).toBe(Date.parse('2026-01-01T00:00:00Z'))
+  })
+
+  it('keeps the memo in a file for the next build, rewritten only when HEAD moved', async () => {
+    const dir = await makeTempDir()
+    const folder = join(dir, 'incidents')
+    const file = join(dir, 'dist', '.cache', 'git-dates.json')
+    expect(await readGitMemo(file, folder)).toEqual({})
+    const memo: GitDatesMemo = { head: 'abc', committed: new Map([[join(folder, 'a.yaml'), 1000]]) }
+    await writeGitMemo(file, folder, memo)
+    const read = await readGitMemo(file, folder)
+    expect(read).toEqual({ head: 'abc', committed: new Map([[join(folder, 'a.yaml'), 1000]]), stored: 'abc' })
+    // Paths are kept relative: the repository may be checked out elsewhere next time.
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ head: 'abc', committed: { 'a.yaml': 1000 } })
+    // Same HEAD: not written again (a changed map in memory would otherwise replace the file).
+    read.committed = new Map()
+    await writeGitMemo(file, folder, read)
+    expect((await readGitMemo(file, folder)).committed?.size).toBe(1)
+    await writeFile(file, '{"head": 1')
+    expect(await readGitMemo(file, folder)).toEqual({})
   })
 
   it('gives no dates outside a repository', async () => {

@@ -1,14 +1,21 @@
 import { execFile } from 'node:child_process'
-import { stat } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { dirname, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import writeFileAtomic from 'write-file-atomic'
 
 const run = promisify(execFile)
 
-/** What `lastChanged` keeps between calls of one process (`serve`): the commit dates at a `HEAD`. */
+/**
+ * What `lastChanged` keeps between calls: the commit dates at a `HEAD` (its hash, and whether the
+ * clone is shallow: fetching the history changes the dates, not `HEAD`). `serve` keeps it in
+ * memory; `build` in `<out>/.cache` (`readGitMemo`, `writeGitMemo`).
+ */
 export interface GitDatesMemo {
   head?: string
   committed?: ReadonlyMap<string, number>
+  /** The `head` of the copy in the build cache, when it was read or written. */
+  stored?: string
 }
 
 /**
@@ -24,9 +31,12 @@ export async function lastChanged(folder: string, memo: GitDatesMemo = {}): Prom
   try {
     const options = { cwd: folder, maxBuffer: 64 * 1024 * 1024, timeout: 30_000 }
     // Note: porcelain status paths are relative to the repository root, whatever the working folder.
-    const [top, head] = (await run('git', ['rev-parse', '--show-toplevel', 'HEAD'], options)).stdout
+    const [top, shallow, commit] = (
+      await run('git', ['rev-parse', '--show-toplevel', '--is-shallow-repository', 'HEAD'], options)
+    ).stdout
       .trim()
       .split('\n')
+    const head = `${commit}${shallow === 'true' ? ' shallow' : ''}`
     if (memo.head !== head || !memo.committed) {
       const log = await run('git', ['log', '--format=@%ct', '--name-only', '--relative', '--', '.'], options)
       let current = 0
@@ -52,4 +62,36 @@ export async function lastChanged(folder: string, memo: GitDatesMemo = {}): Prom
     // Not a repository, or no git: the records' own timestamps will do.
   }
   return times
+}
+
+/** The commit dates a build saved for `folder` (paths relative to it), or an empty memo. */
+export async function readGitMemo(file: string, folder: string): Promise<GitDatesMemo> {
+  try {
+    const saved = JSON.parse(await readFile(file, 'utf8')) as {
+      head?: unknown
+      committed?: Record<string, unknown>
+    }
+    if (typeof saved.head !== 'string' || typeof saved.committed !== 'object' || saved.committed === null)
+      return {}
+    const committed = new Map<string, number>()
+    for (const [path, time] of Object.entries(saved.committed))
+      if (typeof time === 'number') committed.set(resolve(folder, path), time)
+    return { head: saved.head, committed, stored: saved.head }
+  } catch {
+    // Missing or unreadable: git is asked again.
+    return {}
+  }
+}
+
+/**
+ * Saves the memo for the next build when its `HEAD` is not the one stored (atomically: a reader
+ * never sees half a file).
+ */
+export async function writeGitMemo(file: string, folder: string, memo: GitDatesMemo): Promise<void> {
+  if (memo.head === undefined || memo.committed === undefined || memo.head === memo.stored) return
+  const committed: Record<string, number> = {}
+  for (const [path, time] of memo.committed) committed[relative(folder, path)] = time
+  await mkdir(dirname(file), { recursive: true })
+  await writeFileAtomic(file, JSON.stringify({ head: memo.head, committed }))
+  memo.stored = memo.head
 }
