@@ -51,7 +51,7 @@ export async function validateFiles(
 
 /** The per-record job that only validates, in this thread or in a worker. */
 export function validateCheck(env: ValidateEnv): RecordCheck<Validated> {
-  return { kind: 'validate', local: (job) => runValidateJob(job, env), setup: () => env }
+  return { kind: 'validate', local: (job) => runValidateJob(job, env), setup: () => env, queued: 2 }
 }
 
 /** The size and depth limits records are read with. */
@@ -74,6 +74,8 @@ export interface RecordCheck<Done extends Validated> {
   reuse?: (count: number) => Promise<((path: string, name: string) => Promise<Done | undefined>) | undefined>
   /** Called with each record's result as it arrives (in any order), before progress is reported. */
   onRecord?: (file: string, done: Done) => Promise<void>
+  /** Jobs handed to each worker at once (see `WorkerOptions.queued`). */
+  queued?: number
 }
 
 /** {@link validateFiles} with another per-record job, such as validating and rendering. */
@@ -89,7 +91,11 @@ export async function checkRecordFiles<Done extends Validated>(
     check.kind,
     check.local,
     check.setup,
-    options.workers && { ...options.workers, expected: found.files.length },
+    options.workers && {
+      ...options.workers,
+      expected: found.files.length,
+      ...(check.queued !== undefined && { queued: check.queued }),
+    },
   )
   const reuse = await check.reuse?.(found.files.length)
   let done = 0
