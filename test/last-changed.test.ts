@@ -61,7 +61,13 @@ describe('lastChanged', () => {
     const read = await readGitMemo(file, folder)
     expect(read).toEqual({ head: 'abc', committed: new Map([[join(folder, 'a.yaml'), 1000]]), stored: 'abc' })
     // Paths are kept relative: the repository may be checked out elsewhere next time.
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ head: 'abc', committed: { 'a.yaml': 1000 } })
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      folder: join('..', '..', 'incidents'),
+      head: 'abc',
+      committed: { 'a.yaml': 1000 },
+    })
+    // Another incidents folder (a config change) does not take these dates.
+    expect(await readGitMemo(file, join(dir, 'records'))).toEqual({})
     // Same HEAD: not written again (a changed map in memory would otherwise replace the file).
     read.committed = new Map()
     await writeGitMemo(file, folder, read)

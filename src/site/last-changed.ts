@@ -68,11 +68,13 @@ export async function lastChanged(folder: string, memo: GitDatesMemo = {}): Prom
 export async function readGitMemo(file: string, folder: string): Promise<GitDatesMemo> {
   try {
     const saved = JSON.parse(await readFile(file, 'utf8')) as {
+      folder?: unknown
       head?: unknown
       committed?: Record<string, unknown>
     }
-    if (typeof saved.head !== 'string' || typeof saved.committed !== 'object' || saved.committed === null)
-      return {}
+    // Note: the folder is kept relative to the cache, so a repository moved as a whole keeps it.
+    if (saved.folder !== relative(dirname(file), folder) || typeof saved.head !== 'string') return {}
+    if (typeof saved.committed !== 'object' || saved.committed === null) return {}
     const committed = new Map<string, number>()
     for (const [path, time] of Object.entries(saved.committed))
       if (typeof time === 'number') committed.set(resolve(folder, path), time)
@@ -92,6 +94,7 @@ export async function writeGitMemo(file: string, folder: string, memo: GitDatesM
   const committed: Record<string, number> = {}
   for (const [path, time] of memo.committed) committed[relative(folder, path)] = time
   await mkdir(dirname(file), { recursive: true })
-  await writeFileAtomic(file, JSON.stringify({ head: memo.head, committed }))
+  const where = relative(dirname(file), folder)
+  await writeFileAtomic(file, JSON.stringify({ folder: where, head: memo.head, committed }))
   memo.stored = memo.head
 }
