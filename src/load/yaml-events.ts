@@ -33,8 +33,8 @@ export type NodeFinder = (path: DataPath) => FoundNode | undefined
 /** What the fast reader gives for a file it can read: the data, and a way to place paths. */
 export interface EventRead {
   data: Record<string, unknown>
-  /** Places a path from the events; undefined where only `yaml`'s document can say (empty values). */
-  nodeAt: (path: DataPath) => FoundNode | undefined | 'ask-document'
+  /** Places a path from the events; `'ask-document'` where only `yaml`'s document can (empty values). */
+  nodeAt: (path: DataPath) => FoundNode | 'ask-document'
 }
 
 // Left to `yaml`, found by the differential test or where YAML parsers are known to differ: tabs,
