@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { BuildManifest, CachedRecord } from '../src/site/build-cache.js'
@@ -32,7 +32,7 @@ function record(i: number): CachedRecord {
 }
 
 describe('the build manifest', () => {
-  it('is saved record by record as exactly the JSON of the whole, and loads back', async () => {
+  it('is saved record by record, a line each, and loads back', async () => {
     const out = await makeTempDir()
     await mkdir(join(out, 'site'))
     await mkdir(join(out, 'postmortems'))
@@ -42,12 +42,58 @@ describe('the build manifest', () => {
     )
     const manifest: BuildManifest = { key: 'k"ey', checks: 'c"hecks', records }
     await saveManifest(out, manifest)
-    expect(await readFile(manifestPath(out), 'utf8')).toBe(JSON.stringify({ format: 2, ...manifest }))
-    expect(await loadManifest(out, 'k"ey')).toEqual({ format: 2, ...manifest })
+    const lines = (await readFile(manifestPath(out), 'utf8')).split('\n')
+    expect(lines).toHaveLength(2_002) // header, records, and the empty string after the last newline
+    expect(JSON.parse(lines[0]!)).toEqual({ format: 3, key: 'k"ey', checks: 'c"hecks', count: 2_000 })
+    expect(lines.slice(1, -1).map((line) => JSON.parse(line) as unknown)).toEqual(Object.entries(records))
+    expect(await loadManifest(out, 'k"ey')).toEqual(manifest)
     // validate asks for the records by the checks' key alone, whatever the build's key.
     expect(await loadCheckedRecords(out, 'c"hecks')).toEqual(records)
     expect(await loadCheckedRecords(out, 'other')).toBeUndefined()
     // Nothing is left beside it.
     expect(await readdir(join(out, '.cache'))).toEqual(['postmortem-build.json'])
+  })
+
+  it('saves records it loaded as they were read, and new ones anew, under their names', async () => {
+    const out = await makeTempDir()
+    await mkdir(join(out, 'site'))
+    await mkdir(join(out, 'postmortems'))
+    const first = { key: 'k', checks: 'c', records: { 'a.yaml': record(1), 'b.yaml': record(2) } }
+    await saveManifest(out, first)
+    const loaded = (await loadManifest(out, 'k'))!
+    // One reused as loaded, one replaced (a new object), one loaded record saved under another name.
+    const next = {
+      key: 'k',
+      checks: 'c',
+      records: {
+        'a.yaml': loaded.records['a.yaml']!,
+        'b.yaml': { ...record(2), id: 'changed', warnings: [] },
+        'c.yaml': loaded.records['b.yaml']!,
+      },
+    }
+    await saveManifest(out, next)
+    expect(await loadManifest(out, 'k')).toEqual(next)
+    // Multi-byte text keeps its bytes through a reuse.
+    const text = { key: 'k', checks: 'c', records: { 'é.yaml': { ...record(3), hidden: 'día – ☃' } } }
+    await saveManifest(out, text)
+    await saveManifest(out, (await loadManifest(out, 'k'))!)
+    expect(await loadManifest(out, 'k')).toEqual(text)
+  })
+
+  it('is not used when it was cut short or is of another format', async () => {
+    const out = await makeTempDir()
+    await mkdir(join(out, 'site'))
+    await mkdir(join(out, 'postmortems'))
+    await saveManifest(out, { key: 'k', checks: 'c', records: { 'a.yaml': record(1), 'b.yaml': record(2) } })
+    const text = await readFile(manifestPath(out), 'utf8')
+    const lines = text.split('\n')
+    await writeFile(manifestPath(out), `${lines.slice(0, 2).join('\n')}\n`) // a record missing
+    expect(await loadManifest(out, 'k')).toBeUndefined()
+    await writeFile(manifestPath(out), text.slice(0, -10)) // the last line cut
+    expect(await loadManifest(out, 'k')).toBeUndefined()
+    await writeFile(manifestPath(out), JSON.stringify({ format: 2, key: 'k', checks: 'c', records: {} }))
+    expect(await loadManifest(out, 'k')).toBeUndefined()
+    await writeFile(manifestPath(out), text)
+    expect(Object.keys((await loadManifest(out, 'k'))!.records)).toEqual(['a.yaml', 'b.yaml'])
   })
 })

@@ -83,8 +83,8 @@ describe('validate with the build cache', () => {
 
   it('leaves a cache alone that would cost more to read than checking the few records asked for', async () => {
     const manifest = join(dir, 'dist/.cache/postmortem-build.json')
-    // Padded (still valid JSON) to ~300 KB: worth reading for the five records, not for one.
-    await writeFile(manifest, `${await readFile(manifest, 'utf8')}${' '.repeat(300_000)}`)
+    // Padded (its header line still valid JSON) to ~300 KB: worth reading for the five records, not for one.
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('\n', `${' '.repeat(300_000)}\n`))
     expect((await validateBoth(dir)).reused).toBe(5)
     expect((await validateBoth(dir, [file(dir, 0)])).reused).toBeUndefined()
   })

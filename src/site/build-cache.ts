@@ -51,7 +51,8 @@ export interface BuildManifest {
   records: Record<string, CachedRecord>
 }
 
-const format = 2
+// 3: a header line, then a line per record (`[name, record]`), so a save can reuse the text it loaded.
+const format = 3
 
 /** `<out>/.cache/postmortem-build.json`: inside the output folder, so deleting `dist/` clears it. */
 export function manifestPath(outDir: string): string {
@@ -93,8 +94,8 @@ export function hashBytes(bytes: Uint8Array): string {
  * it was made for other settings, it is unreadable, or the output it describes is gone.
  */
 export async function loadManifest(outDir: string, key: string): Promise<BuildManifest | undefined> {
-  const manifest = await readManifest(outDir)
-  return manifest?.key === key && (await outputPresent(outDir)) ? manifest : undefined
+  const manifest = await readManifest(outDir, (header) => header.key === key)
+  return manifest && (await outputPresent(outDir)) ? manifest : undefined
 }
 
 /**
@@ -105,16 +106,49 @@ export async function loadCheckedRecords(
   outDir: string,
   checks: string,
 ): Promise<BuildManifest['records'] | undefined> {
-  const manifest = await readManifest(outDir)
-  return manifest?.checks === checks ? manifest.records : undefined
+  const manifest = await readManifest(outDir, (header) => header.checks === checks)
+  return manifest?.records
 }
 
-async function readManifest(outDir: string): Promise<BuildManifest | undefined> {
+/**
+ * The bytes of the line each loaded record was read from (with its name): saving the record again,
+ * unchanged, writes those bytes instead of serialising it anew (at 10,000 records, ~35 MB of JSON
+ * need not be built and encoded again). They are slices of the file read, not copies.
+ * Note: cached records are never changed in place; a reused record with a new `stat` is a new object.
+ */
+const loadedLines = new WeakMap<CachedRecord, { name: string; bytes: Buffer }>()
+
+/** The manifest in `outDir` when its header (key and checks) is one `wanted` accepts; its records are read only then. */
+async function readManifest(
+  outDir: string,
+  wanted: (header: Omit<BuildManifest, 'records'>) => boolean,
+): Promise<BuildManifest | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(manifestPath(outDir), 'utf8')) as {
-      format?: number
-    } & BuildManifest
-    return parsed.format === format && typeof parsed.records === 'object' ? parsed : undefined
+    // Note: read as bytes and decoded at once: readFile(…, 'utf8') decodes in 512 KiB pieces, ~3× slower.
+    const bytes = await readFile(manifestPath(outDir))
+    let byteEnd = bytes.indexOf(10)
+    const header = JSON.parse(bytes.toString('utf8', 0, byteEnd)) as Partial<
+      Omit<BuildManifest, 'records'>
+    > & { format?: number; count?: number }
+    if (header.format !== format || typeof header.key !== 'string' || typeof header.checks !== 'string')
+      return undefined
+    if (!wanted({ key: header.key, checks: header.checks })) return undefined
+    const text = bytes.toString('utf8')
+    // Lines are found in the text and in the bytes alike: a newline byte is never part of a UTF-8 sequence.
+    let end = text.indexOf('\n')
+    const entries: Array<[string, CachedRecord]> = []
+    while (end < text.length - 1) {
+      const [start, byteStart] = [end + 1, byteEnd + 1]
+      ;[end, byteEnd] = [text.indexOf('\n', start), bytes.indexOf(10, byteStart)]
+      if (end === -1) return undefined // cut short
+      const [name, record] = JSON.parse(text.slice(start, end)) as [string, CachedRecord]
+      if (typeof name !== 'string' || typeof record !== 'object' || record === null) return undefined
+      loadedLines.set(record, { name, bytes: bytes.subarray(byteStart, byteEnd + 1) })
+      entries.push([name, record])
+    }
+    if (entries.length !== header.count) return undefined
+    // Note: fromEntries defines own properties, whatever the names.
+    return { key: header.key, checks: header.checks, records: Object.fromEntries(entries) }
   } catch {
     return undefined
   }
@@ -142,6 +176,7 @@ export async function removeManifest(outDir: string): Promise<void> {
  * Saves the manifest atomically (a cache: losing it only makes the next build a full one). Written a
  * record at a time into a temporary file, then renamed over the old one: for 10,000 records the
  * manifest is ~35 MB, and one string of it (what write-file-atomic needs) was a build's peak of memory.
+ * A record loaded from the last manifest and reused as it was is written as the line it was read from.
  */
 export async function saveManifest(outDir: string, manifest: BuildManifest): Promise<void> {
   const file = manifestPath(outDir)
@@ -149,18 +184,24 @@ export async function saveManifest(outDir: string, manifest: BuildManifest): Pro
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
   const handle = await open(temp, 'w')
   try {
-    // Note: the same bytes as JSON.stringify({ format, ...manifest }).
-    let chunk = `{"format":${format},"key":${JSON.stringify(manifest.key)},"checks":${JSON.stringify(manifest.checks)},"records":{`
-    let first = true
-    for (const [name, record] of Object.entries(manifest.records)) {
-      chunk += `${first ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(record)}`
-      first = false
-      if (chunk.length > 1 << 20) {
-        await handle.write(chunk)
-        chunk = ''
+    const entries = Object.entries(manifest.records)
+    const { key, checks } = manifest
+    let chunk: Buffer[] = [Buffer.from(`${JSON.stringify({ format, key, checks, count: entries.length })}\n`)]
+    let size = 0
+    for (const [name, record] of entries) {
+      const loaded = loadedLines.get(record)
+      // Note: used once: the slices hold on to the whole file read, which `serve` need not keep.
+      loadedLines.delete(record)
+      // Note: JSON.stringify escapes line breaks inside strings, so a record is one line.
+      const line = loaded?.name === name ? loaded.bytes : Buffer.from(`${JSON.stringify([name, record])}\n`)
+      chunk.push(line)
+      size += line.length
+      if (size > 1 << 20) {
+        await handle.write(Buffer.concat(chunk))
+        ;[chunk, size] = [[], 0]
       }
     }
-    await handle.write(`${chunk}}}`)
+    await handle.write(Buffer.concat(chunk))
     await handle.close()
     await rename(temp, file)
   } catch (error) {

@@ -159,10 +159,9 @@ export class InPlaceSink implements OutputSink {
       const file = inside(root, path)
       await this.remember(path, file)
       await mkdir(dirname(file), { recursive: true })
-      // Note: no fsync: atomicity needs only the rename, and this output can be rebuilt.
-      await writeFileAtomic(file, typeof content === 'string' ? content : Buffer.from(content), {
-        fsync: false,
-      })
+      // Note: no fsync: atomicity needs only the rename, and this output can be rebuilt. Bytes, not a
+      // string: write-file-atomic writes a string in 2-3× the time (14 MB: ~60 vs ~25 ms with encoding).
+      await writeFileAtomic(file, Buffer.from(content), { fsync: false })
     }
     for (const path of this.removed) {
       const file = inside(root, path)
