@@ -1,7 +1,8 @@
 // A deterministic generator of synthetic incident records in our schema, for benchmarks (issue 7).
 // Record `i` depends only on (`i`, seed): the first 100 records of a 10,000 repository are the 100-record
-// repository. Each is ~8.7 KB of YAML with 25 timeline events and three GFM tables in its prose, and a
-// realistic mix of severities, services, types and statuses; most are public and published.
+// repository. Each is ~9 KB of YAML with 25 timeline events and three GFM tables in its prose, links,
+// a list and some emphasis, and a realistic mix of severities, services, types and statuses; most are
+// public and published.
 
 /** mulberry32: a tiny seeded PRNG, so runs are comparable. */
 function random(seed: number): () => number {
@@ -62,7 +63,7 @@ function sentence(rnd: () => number, n: number): string {
     const word = pick(rnd, words)
     // A little inline Markdown, as real prose has.
     const r = rnd()
-    out.push(r < 0.04 ? `\`${word}\`` : r < 0.06 ? `**${word}**` : word)
+    out.push(r < 0.04 ? `\`${word}\`` : r < 0.06 ? `**${word}**` : r < 0.075 ? `*${word}*` : word)
   }
   const s = out.join(' ')
   return s.charAt(0).toUpperCase() + s.slice(1) + '.'
@@ -70,6 +71,20 @@ function sentence(rnd: () => number, n: number): string {
 
 const paragraph = (rnd: () => number, sentences: number, length: number) =>
   Array.from({ length: sentences }, () => sentence(rnd, length)).join(' ')
+
+/** A sentence pointing at a dashboard, a pull request or a runbook, as postmortems do. */
+function linkSentence(rnd: () => number): string {
+  const n = 100 + Math.floor(rnd() * 9_900)
+  const [text, url] = pick(rnd, [
+    [`the ${pick(rnd, words)} dashboard`, `https://grafana.example.com/d/${pick(rnd, services)}-${n}`],
+    [`pull request ${n}`, `https://github.com/example/${pick(rnd, services)}/pull/${n}`],
+    [
+      `the ${pick(rnd, services)} runbook`,
+      `https://wiki.example.com/runbooks/${pick(rnd, services)}#step-${n % 9}`,
+    ],
+  ] as const)
+  return `${pick(rnd, ['See', 'Details in', 'Tracked in'])} [${text}](${url}).`
+}
 
 /** UTC, whole seconds: `2024-03-12T09:41:07Z`. */
 function iso(ms: number): string {
@@ -143,7 +158,7 @@ export function syntheticRecord(i: number, seed = 1): { id: string; text: string
     `  mitigated: ${iso(resolved - 20 * minute)}`,
     `  resolved: ${iso(resolved)}`,
     'summary: |',
-    ...block('  ', [paragraph(rnd, 2, 18), '', paragraph(rnd, 2, 14)]),
+    ...block('  ', [paragraph(rnd, 2, 18), '', `${paragraph(rnd, 2, 14)} ${linkSentence(rnd)}`]),
     'impact:',
     '  summary: |',
     ...block('    ', [
@@ -171,6 +186,8 @@ export function syntheticRecord(i: number, seed = 1): { id: string; text: string
     ...block('    ', [
       paragraph(rnd, 2, 16),
       '',
+      ...[0, 1, 2].map(() => `- ${sentence(rnd, 6)}`),
+      '',
       ...table(['Setting', 'Before', 'After'], 3, (r, c) =>
         c === 0 ? `\`${pick(rnd, words)}_${pick(rnd, words)}\`` : String(Math.floor(rnd() * 512) * (c + r)),
       ),
@@ -184,7 +201,7 @@ export function syntheticRecord(i: number, seed = 1): { id: string; text: string
     ),
     'resolution: |',
     ...block('  ', [
-      sentence(rnd, 14),
+      `${sentence(rnd, 14)} ${linkSentence(rnd)}`,
       '',
       ...table(['Step', 'At (UTC)', 'Result'], 3, (r, c) =>
         c === 0

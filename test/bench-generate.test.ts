@@ -18,12 +18,14 @@ describe('synthetic records (bench/generate.ts)', () => {
     expect(syntheticRecord(0, 2).text).not.toEqual(records[0]!.text)
   })
 
-  it('have the shape issue 7 asks for: ~8.7 KB, 25 timeline events, 3 tables in the prose', () => {
+  it('have the shape issue 7 asks for: ~9 KB, 25 timeline events, 3 tables, links and a list in the prose', () => {
     for (const { text } of records) {
       expect(Buffer.byteLength(text)).toBeGreaterThan(7_500)
       expect(Buffer.byteLength(text)).toBeLessThan(10_000)
       expect(text.match(/^ {2}- at: /gm)).toHaveLength(25)
       expect(text.match(/^ +\|---\|/gm)).toHaveLength(3)
+      expect(text.match(/\]\(https:\/\//g)).toHaveLength(2)
+      expect(text.match(/^ {4}- (?!text: |id: )/gm)).toHaveLength(3)
     }
   })
 

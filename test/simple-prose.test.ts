@@ -90,6 +90,21 @@ const pieces = [
     '\u0301',
   ],
   ...['\u0000', '\u2028', '1.', '2)', '12'],
+  ...['*em*', '*two words*', '*x', 'x*', '*é*', '* x*', '*x *', '_x_'],
+  ...[
+    '[link](https://a.b/c)',
+    '[two words](http://x.y/z?q=1#f)',
+    '[x](https://a.b/(c))',
+    '[x](https://a.b/c "t")',
+    '[x](<https://a.b>)',
+    '[x](https://a.b/%20)',
+    '[x](https://a.b/é)',
+    '[x][y]',
+    '[x]: https://a.b',
+    '](',
+    '(https://a.b)',
+  ],
+  ...['- ', '\n- ', '- a\n- b', '\n\n- a', '+ ', '* ', '-  ', '- [ ] '],
   ...[
     '|',
     '| a |',
@@ -104,8 +119,8 @@ const pieces = [
   ],
 ]
 
-// Mostly the pieces it takes, and the near misses between them.
-const simplePieces = [
+// Mostly the pieces it takes (twice, so they are picked more often), and the near misses between them.
+const takenPieces = [
   'Word',
   'é',
   ' ',
@@ -118,10 +133,26 @@ const simplePieces = [
   '**bold**',
   '`code`',
   '`a*b`',
+  '*em*',
+  '*two words*',
+  '[link](https://a.b/c)',
+  '[a b](http://x.y/z-1#q)',
   '\n',
+]
+const simplePieces = [
+  ...takenPieces,
+  ...takenPieces,
   '\n\n',
   '**',
   '`',
+  '*',
+  '[',
+  ']',
+  '(https://x.y)',
+  'www',
+  '\n- ',
+  '- ',
+  '\n\n- ',
 ]
 // Tables: a header, a delimiter row, body rows; cells of simple pieces or near misses.
 const cellPieces = [
@@ -158,7 +189,28 @@ const table = fc
   .map(([header, delimiters, body]) =>
     [header, delimiters, ...body].map((row) => `|${row.join('|')}|`).join('\n'),
   )
+// Lists: lines of `- ` and simple pieces (or near misses), with blank lines and paragraphs between.
+const listLine = fc
+  .tuple(
+    fc.constantFrom('- ', '- ', '- ', '- ', '- ', '-  ', '* ', '', '1. '),
+    fc.constantFrom('Word', 'é', '**bold**', '`code`', '*em*', 'A ', '.', '[x](https://a.b)'),
+    fc.array(fc.constantFrom(...takenPieces.filter((p) => p !== '\n'), '*', '[', ' \n', '\n  ', '\nText'), {
+      maxLength: 4,
+    }),
+  )
+  .map(([marker, start, p]) => marker + start + p.join(''))
+const list = fc
+  .array(fc.tuple(listLine, fc.constantFrom('\n', '\n', '\n', '\n', '\n', '\n\n', '\n\nText.\n\n')), {
+    minLength: 1,
+    maxLength: 5,
+  })
+  .map((lines) => lines.flat().slice(0, -1))
 const prose = fc.oneof(
+  list,
+  fc.array(listLine, { minLength: 2, maxLength: 4 }).map((lines) => [lines.join('\n')]),
+  fc
+    .tuple(fc.array(fc.constantFrom(...simplePieces), { maxLength: 6 }), list)
+    .map(([p, l]) => ['Start', ...p, '\n\n', ...l]),
   fc
     .tuple(fc.array(fc.constantFrom(...simplePieces), { maxLength: 6 }), table)
     .map(([p, t]) => (p.length > 0 ? ['Start', ...p, '\n\n', t] : [t])),
@@ -169,13 +221,23 @@ const prose = fc.oneof(
 describe('simple prose without micromark', () => {
   it('builds what remark builds, or leaves the text to remark', () => {
     let taken = 0
+    const kinds = new Map<string, number>()
     fc.assert(
       fc.property(prose, (parts) => {
-        if (sameAsRemark(parts.join(''))) taken += 1
+        const text = parts.join('')
+        if (!sameAsRemark(text)) return
+        taken += 1
+        JSON.stringify(simpleProse(text), (key, value: unknown) => {
+          if (key === 'type') kinds.set(value as string, (kinds.get(value as string) ?? 0) + 1)
+          return value
+        })
       }),
-      { numRuns: 4000, seed: 11 },
+      { numRuns: 6000, seed: 11 },
     )
     expect(taken).toBeGreaterThan(500)
+    // Every kind of node it builds was compared, many times.
+    for (const kind of ['strong', 'emphasis', 'inlineCode', 'link', 'list', 'listItem', 'table'])
+      expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(50)
   })
 
   it('takes the prose of synthetic records, tables too, as remark reads it', () => {
@@ -189,9 +251,12 @@ describe('simple prose without micromark', () => {
     }
     const taken = texts.filter((text) => sameAsRemark(text))
     expect(taken.length).toBeGreaterThan(texts.length / 2)
-    const tables = texts.filter((t) => t.includes('\n|'))
-    expect(tables.length).toBeGreaterThan(10)
-    expect(tables.filter((t) => simpleProse(t) !== undefined).length).toBe(tables.length)
+    // Tables, links and lists as the generator writes them are all taken.
+    for (const shape of ['\n|', '](', '\n- ']) {
+      const shaped = texts.filter((t) => t.includes(shape))
+      expect(shaped.length).toBeGreaterThan(10)
+      expect(shaped.filter((t) => simpleProse(t) !== undefined)).toEqual(shaped)
+    }
   })
 
   it('reads paragraphs, soft line breaks, code and strong words', () => {
@@ -212,7 +277,53 @@ describe('simple prose without micromark', () => {
         { type: 'paragraph', children: [{ type: 'text', value: 'Second.' }] },
       ],
     })
-    for (const other of ['- item', '1. item', 'a *em*', '`a``b`', '**a****b**', 'a  \nb', 'see www.x.org'])
+    for (const other of [
+      '* item',
+      '1. item',
+      '- [ ] task',
+      '- a\n\n- b',
+      'a _em_',
+      '*a***b**',
+      '[x](y)',
+      '![x](https://a.b)',
+      '`a``b`',
+      '**a****b**',
+      'a  \nb',
+      'see www.x.org',
+    ])
       expect(simpleProse(other), other).toBeUndefined()
+  })
+
+  it('reads *emphasis*, links and tight lists', () => {
+    expect(simpleProse('A *b* [c d](https://e.f/g#h).\n\n- One\n- `two`\n')).toEqual({
+      type: 'root',
+      children: [
+        {
+          type: 'paragraph',
+          children: [
+            { type: 'text', value: 'A ' },
+            { type: 'emphasis', children: [{ type: 'text', value: 'b' }] },
+            { type: 'text', value: ' ' },
+            { type: 'link', title: null, url: 'https://e.f/g#h', children: [{ type: 'text', value: 'c d' }] },
+            { type: 'text', value: '.' },
+          ],
+        },
+        {
+          type: 'list',
+          ordered: false,
+          start: null,
+          spread: false,
+          children: [
+            { type: 'text', value: 'One' },
+            { type: 'inlineCode', value: 'two' },
+          ].map((child) => ({
+            type: 'listItem',
+            spread: false,
+            checked: null,
+            children: [{ type: 'paragraph', children: [child] }],
+          })),
+        },
+      ],
+    })
   })
 })
