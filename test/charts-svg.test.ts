@@ -4,6 +4,7 @@ import { loadExample } from './helpers/example.js'
 import { attributes, expectWellFormedSvg } from './helpers/svg-checks.js'
 import { barChartSvg, lineChartSvg, stackedColumnsSvg } from '../src/site/bar-chart-svg.js'
 import { chartCss } from '../src/site/chart-style.js'
+import { el } from '../src/site/svg.js'
 import { metricChartSvg, metricTable, spellsBeyond } from '../src/site/metric-chart-svg.js'
 import type { Incident, Metric } from '../src/validate/normalize.js'
 
@@ -568,5 +569,19 @@ describe('chartCss', () => {
       for (const selector of rule.slice(0, rule.indexOf('{')).split(','))
         expect(selector.trim()).toMatch(/^(:root)?\.pm-chart\b/)
     expect(chartCss).toContain('@media (prefers-color-scheme:dark)')
+  })
+})
+
+describe('el, the SVG builder under every chart', () => {
+  it('refuses bad element and attribute names and event handlers, every time they are asked for', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(el('g', { class: 'a', 'data-x': 1.234 }, 'x < y').value).toBe(
+        '<g class="a" data-x="1.23">x &lt; y</g>',
+      )
+      expect(() => el('g', { onload: 'alert(1)' })).toThrow('attribute not allowed: onload')
+      expect(() => el('g', { OnClick: 'x' })).toThrow('attribute not allowed: OnClick')
+      expect(() => el('g', { 'a b': 'x' })).toThrow('attribute not allowed: a b')
+      expect(() => el('script x', {})).toThrow('not an element name: script x')
+    }
   })
 })

@@ -16,15 +16,29 @@ const zones = [
   'Africa/Casablanca',
 ]
 const instant = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) })
+const oldInstant = fc.integer({ min: Date.UTC(1850, 0, 1), max: Date.UTC(1990, 0, 1) })
 const pattern = "yyyy-MM-dd'T'HH:mm:ss.SSS xxx XXX EEE d MMM"
 
 describe('local time', () => {
   it('formats like TZDate + date-fns, offsets included (property)', () => {
     fc.assert(
-      fc.property(instant, fc.constantFrom(...zones), (at, zone) => {
+      // Before standard time, zones were at local mean time: offsets with seconds (Berlin +00:53:28).
+      fc.property(fc.oneof(instant, oldInstant), fc.constantFrom(...zones), (at, zone) => {
         expect(formatInZone(at, zone, pattern)).toBe(format(new TZDate(at, zone), pattern))
       }),
       { numRuns: 2000 },
+    )
+  })
+
+  it('writes the patterns the pages use like TZDate + date-fns, from year 1000 to 9999 (property)', () => {
+    const patterns = ['yyyy-MM-dd HH:mm xxx', 'yyyy-MM-dd', 'yyyy-MM', 'HH:mm', 'HH:mm xxx', 'd MMM HH:mm']
+    const anyInstant = fc.integer({ min: Date.UTC(900, 0, 1), max: Date.UTC(10_050, 0, 1) })
+    const zone = fc.constantFrom(...zones, 'America/New_York', 'Europe/Amsterdam', 'Asia/Tokyo', 'Etc/GMT+12')
+    fc.assert(
+      fc.property(fc.oneof(instant, anyInstant), zone, fc.constantFrom(...patterns), (at, z, p) => {
+        expect(formatInZone(at, z, p)).toBe(format(new TZDate(at, z), p))
+      }),
+      { numRuns: 3000 },
     )
   })
 

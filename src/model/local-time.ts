@@ -41,40 +41,74 @@ class WallClock extends (UTCDate as unknown as DateConstructor) {
     at: number,
     readonly offset: number,
   ) {
-    super(at + offset * 60_000)
+    super(at + shiftOf(offset))
   }
 
+  /** Whole minutes, as TZDate reports them (an offset of local mean time has seconds too). */
   override getTimezoneOffset(): number {
-    return -this.offset
+    return -Math.trunc(this.offset) || 0
   }
 
   /** date-fns clones dates through this: the copy keeps the offset. */
   [constructFrom](value: Date | number): WallClock {
-    return new WallClock(+value - this.offset * 60_000, this.offset)
+    return new WallClock(+value - shiftOf(this.offset), this.offset)
   }
 }
+
+/** An offset in minutes as milliseconds to add, to the whole second, as TZDate shifts its fields. */
+const shiftOf = (offset: number) => Math.round(offset * 60) * 1000
 
 /**
  * `at` as local time of `zone` in a date-fns pattern: `formatInZone(at, 'America/Los_Angeles',
  * 'yyyy-MM-dd HH:mm xxx')` → `2025-01-22 12:03 -08:00`. Same output as `format(new TZDate(at, zone), …)`.
  */
 export function formatInZone(at: Instant, zone: string, pattern: string): string {
+  const offset = zoneOffset(zone, at)
+  const fast = fixedPatterns[pattern]
+  // Note: years 1000-9999 (four digits, as `yyyy` pads); else date-fns.
+  if (fast && at >= minFast && at < maxFast) return fast(new Date(at + shiftOf(offset)), offset)
   const key = `${at} ${zone} ${pattern}`
   let text = formatted.get(key)
   if (text === undefined) {
     // Note: a bound, not an LRU: the times of the records being rendered come back within a record.
     if (formatted.size >= 20_000) formatted.clear()
-    text = format(new WallClock(at, zoneOffset(zone, at)), pattern)
+    text = format(new WallClock(at, offset), pattern)
     formatted.set(key, text)
   }
   return text
 }
 
 /**
- * Formatted times by instant, zone and pattern: a record's page, postmortem and timeline print the
- * same times in the same patterns, and date-fns parses the pattern on every call (~5 µs).
+ * Formatted times by instant, zone and pattern, for the patterns without a formatter below: date-fns
+ * parses the pattern on every call (~5 µs).
  */
 const formatted = new Map<string, string>()
+
+const minFast = Date.UTC(1000, 0, 2)
+const maxFast = Date.UTC(9999, 11, 31)
+const two = (n: number) => (n < 10 ? `0${n}` : String(n))
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const dateOf = (d: Date) => `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`
+const clock = (d: Date) => `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`
+/** `xxx`: `+05:45`, `-08:00`, `+00:00`; the seconds of local mean time left out, as TZDate does. */
+function offsetText(offset: number): string {
+  const minutes = Math.trunc(Math.abs(offset))
+  return `${offset <= -1 ? '-' : '+'}${two(Math.floor(minutes / 60))}:${two(minutes % 60)}`
+}
+
+/**
+ * The patterns this code base formats with, written out directly from the wall-clock date's UTC fields
+ * (date-fns parses its pattern on every call: most of a page's time formatting). A test holds them to
+ * date-fns for instants across the years and zones with odd offsets.
+ */
+const fixedPatterns: Record<string, (wall: Date, offset: number) => string> = {
+  'yyyy-MM-dd HH:mm xxx': (d, offset) => `${dateOf(d)} ${clock(d)} ${offsetText(offset)}`,
+  'yyyy-MM-dd': dateOf,
+  'yyyy-MM': (d) => `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}`,
+  'HH:mm': clock,
+  'HH:mm xxx': (d, offset) => `${clock(d)} ${offsetText(offset)}`,
+  'd MMM HH:mm': (d) => `${d.getUTCDate()} ${months[d.getUTCMonth()]!} ${clock(d)}`,
+}
 
 /** The wall-clock time of an instant in a zone, as a Date whose UTC fields hold it. */
 export function wallClock(at: Instant, zone: string): Date {

@@ -53,16 +53,25 @@ export type Attrs = Readonly<Record<string, AttrValue>>
 export type Child = Markup | string | number | false | null | undefined | readonly Child[]
 
 const namePattern = /^[A-Za-z_][\w.:-]*$/
+/** Element and attribute names already checked (the same few hundred come back in every chart). */
+const checkedNames = new Set<string>()
+const checkedAttributes = new Set<string>()
 
 /**
  * `<name attrs…>children…</name>`, or `<name attrs…/>` without children. Names are checked, and
  * event-handler attributes (`on…`) are refused: SVG made here never carries script.
  */
 export function el(name: string, attrs: Attrs = {}, children?: Child): Markup {
-  if (!namePattern.test(name)) throw new Error(`not an element name: ${name}`)
+  if (!checkedNames.has(name)) {
+    if (!namePattern.test(name)) throw new Error(`not an element name: ${name}`)
+    checkedNames.add(name)
+  }
   let open = `<${name}`
   for (const [key, value] of Object.entries(attrs)) {
-    if (!namePattern.test(key) || /^on/i.test(key)) throw new Error(`attribute not allowed: ${key}`)
+    if (!checkedAttributes.has(key)) {
+      if (!namePattern.test(key) || /^on/i.test(key)) throw new Error(`attribute not allowed: ${key}`)
+      checkedAttributes.add(key)
+    }
     if (value === undefined || value === null || value === false) continue
     open += ` ${key}="${typeof value === 'number' ? formatNumber(value) : escapeXml(value)}"`
   }
