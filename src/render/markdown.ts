@@ -12,29 +12,16 @@ import remarkParse from 'remark-parse'
 import remarkStringify from 'remark-stringify'
 import { unified } from 'unified'
 import { visit } from 'unist-util-visit'
+import { inertText, simpleBlocks, simplePhrasing } from './simple-markdown.js'
 import { simpleProse } from './simple-prose.js'
 
 // Escaping checks ~50 patterns on every text (~0.8 ms of a postmortem), yet most texts are words that
-// no escape of mdast-util-to-markdown applies to. `fastText` writes those as they are: no line break,
-// tab or character that opens Markdown syntax inside a line; no GFM autolink-literal trigger (`www.`,
-// `http:/`) with the character before; a letter first at the start of a line (`1.`, `- `, `#`), and
-// no space next to a line break. Anything else goes to the default handler; a differential test
-// compares the two in every context.
-const syntaxCharacter = /[\t\r\n!&*_`~[\]<\\|#@]/
-const autolinkTrigger = /[Ww]\.|[PSps]:|\]\(/
-const atLineStart = /[\r\n][\t ]*$/
-const letterFirst = /^\p{L}/u
-export const fastText: Handle = (node: Text, parent, state, info) => {
-  const value = node.value
-  const before = info.before ?? ''
-  const after = info.after ?? ''
-  const inert =
-    !syntaxCharacter.test(value) &&
-    !autolinkTrigger.test(before.slice(-1) + value) &&
-    (!atLineStart.test(before) || letterFirst.test(value)) &&
-    !(value.endsWith(' ') && /^[\r\n]/.test(after))
-  return inert ? value : defaultHandlers.text(node, parent, state, info)
-}
+// no escape of mdast-util-to-markdown applies to (`inertText`). `fastText` writes those as they are;
+// anything else goes to the default handler; a differential test compares the two in every context.
+export const fastText: Handle = (node: Text, parent, state, info) =>
+  inertText(node.value, info.before ?? '', info.after ?? '')
+    ? node.value
+    : defaultHandlers.text(node, parent, state, info)
 
 // Note: `***` rather than `---` for rules, which can never turn a paragraph line above into a heading.
 // `resourceLink`, because to-markdown writes a GFM email literal such as `0@.A` as `<0@.A>`, which
@@ -225,8 +212,11 @@ function altText(alt: string | null | undefined): Text[] {
 
 /** Serialise a prose tree as a section body (block Markdown), without a trailing newline. */
 export function blockMarkdown(tree: Root): string {
-  const plain = plainValue(tree)
-  if (plain !== undefined) return plain
+  return plainValue(tree) ?? simpleBlocks(tree) ?? remarkBlockMarkdown(tree)
+}
+
+/** `blockMarkdown` by mdast-util-to-markdown alone: the reference `simpleBlocks` is tested against. */
+export function remarkBlockMarkdown(tree: Root): string {
   return processor.stringify(tree).replace(/\n+$/, '')
 }
 
@@ -238,7 +228,17 @@ export function blockMarkdown(tree: Root): string {
 export function inlineMarkdown(tree: Root): string {
   const plain = plainValue(tree)
   if (plain !== undefined) return plain
-  const paragraph: Paragraph = { type: 'paragraph', children: oneLine(tree) }
+  const children = oneLine(tree)
+  return simplePhrasing(children, 'line') ?? remarkInline(children)
+}
+
+/** `inlineMarkdown` by mdast-util-to-markdown alone, for the tests. */
+export function remarkInlineMarkdown(tree: Root): string {
+  return plainValue(tree) ?? remarkInline(oneLine(tree))
+}
+
+function remarkInline(children: PhrasingContent[]): string {
+  const paragraph: Paragraph = { type: 'paragraph', children }
   return processor.stringify({ type: 'root', children: [paragraph] }).replace(/\n+$/, '')
 }
 
@@ -249,7 +249,17 @@ export function inlineMarkdown(tree: Root): string {
 export function cellMarkdown(tree: Root): string {
   const plain = plainValue(tree)
   if (plain !== undefined) return plain
-  const tableCell: TableCell = { type: 'tableCell', children: oneLine(tree) }
+  const children = oneLine(tree)
+  return simplePhrasing(children, 'cell') ?? remarkCell(children)
+}
+
+/** `cellMarkdown` by mdast-util-to-markdown alone, for the tests. */
+export function remarkCellMarkdown(tree: Root): string {
+  return plainValue(tree) ?? remarkCell(oneLine(tree))
+}
+
+function remarkCell(children: PhrasingContent[]): string {
+  const tableCell: TableCell = { type: 'tableCell', children }
   const table: RootContent = { type: 'table', children: [{ type: 'tableRow', children: [tableCell] }] }
   const markdown = toMarkdown({ type: 'root', children: [table] }, cellOptions)
   // The first line is `| content |`, or `| |` when empty.
@@ -293,7 +303,8 @@ function textOf(node: Nodes): string {
 }
 
 /** The phrasing of every block, as copies on one line, joined by spaces and trimmed. */
-function oneLine(tree: Root): PhrasingContent[] {
+/** The phrasing of every block of a tree, on one line (see `inlineMarkdown`). */
+export function oneLine(tree: Root): PhrasingContent[] {
   const pieces: PhrasingContent[][] = []
   collectPhrasing(tree, pieces)
   const children = pieces

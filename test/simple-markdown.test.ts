@@ -1,0 +1,157 @@
+import fc from 'fast-check'
+import type { Root } from 'mdast'
+import { parseDocument } from 'yaml'
+import { describe, expect, it } from 'vitest'
+import { syntheticRecord } from '../bench/generate.js'
+import {
+  blockMarkdown,
+  cellMarkdown,
+  inlineMarkdown,
+  oneLine,
+  remarkBlockMarkdown,
+  remarkCellMarkdown,
+  remarkInlineMarkdown,
+  remarkProse,
+} from '../src/render/markdown.js'
+import { simpleBlocks, simplePhrasing } from '../src/render/simple-markdown.js'
+
+// The Markdown written without mdast-util-to-markdown must be exactly what it writes, for every tree
+// remark reads from prose: block (a section), inline (a list item) and cell (a table cell) alike.
+
+/** How often each writer took the fast path. */
+interface Taken {
+  block: number
+  inline: number
+  cell: number
+}
+
+function sameAsRemark(text: string, taken: Taken): void {
+  // Note: each writer gets a tree of its own (the slow paths may not change it, but must not be trusted to).
+  const parsed = remarkProse(text)
+  const tree = () => structuredClone(parsed)
+  const block = simpleBlocks(tree())
+  if (block !== undefined) {
+    expect(block, JSON.stringify(text)).toBe(remarkBlockMarkdown(tree()))
+    taken.block += 1
+  }
+  expect(blockMarkdown(tree()), JSON.stringify(text)).toBe(remarkBlockMarkdown(tree()))
+  const inline = inlineMarkdown(tree())
+  expect(inline, JSON.stringify(text)).toBe(remarkInlineMarkdown(tree()))
+  const cell = cellMarkdown(tree())
+  expect(cell, JSON.stringify(text)).toBe(remarkCellMarkdown(tree()))
+  if (simplePhrasing(oneLine(tree()), 'line') !== undefined) taken.inline += 1
+  if (simplePhrasing(oneLine(tree()), 'cell') !== undefined) taken.cell += 1
+}
+
+// Pieces it writes, and the near misses between them: odd emphasis, links it does not write, escapes.
+const wordPieces = ['Word', 'é', 'a', 'Z9', ' ', '.', ',', ':', ';', '!', '?', '(', ')', '-', "'", '"']
+const takenMarks = ['**bold**', '**two words**', '*em*', '*two words*', '`code`', '[link](https://a.b/c)']
+const markPieces = [
+  '_under_',
+  'a_b_c',
+  'x*y*z',
+  '*x**y**',
+  '`code`',
+  '`a b`',
+  '` a`',
+  '`a|b`',
+  '``a`b``',
+  '[link](https://a.b/c)',
+  '[a b](http://x.y/z-1#q)',
+  '[x](https://a.b/(c))',
+  '[x](https://a.b/c "t")',
+  '[https://a.b](https://a.b)',
+  '[x](mailto:a@b.c)',
+  '[ x ](https://a.b)',
+  '<b>',
+  '&amp;',
+  '\\*',
+  '|',
+  '#',
+  '@me',
+  'www.x.y',
+  'http://x.y',
+  '~~s~~',
+]
+const lineBreaks = ['\n', '\nWord ', '\n- ', '\n1. ', '\n# ', '\n**b** ', '\n`c` ', ' \n', '\n ']
+const piece = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...wordPieces) },
+  { weight: 3, arbitrary: fc.constantFrom(...takenMarks) },
+  { weight: 1, arbitrary: fc.constantFrom(...markPieces) },
+  { weight: 1, arbitrary: fc.constantFrom(...lineBreaks) },
+)
+const line = fc
+  .tuple(fc.constantFrom('Start ', 'A', '**Bold** ', '*Em* ', '`x` '), fc.array(piece, { maxLength: 8 }))
+  .map(([start, rest]) => start + rest.join(''))
+const listItems = fc
+  .array(
+    line.map((l) => `- ${l.replace(/\n/g, ' ')}`),
+    { minLength: 1, maxLength: 4 },
+  )
+  .map((items) => items.join('\n'))
+const cellText = fc
+  .array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...wordPieces) },
+      { weight: 2, arbitrary: fc.constantFrom(...takenMarks) },
+      { weight: 1, arbitrary: fc.constantFrom(...markPieces) },
+    ),
+    { maxLength: 4 },
+  )
+  .map((p) => p.join('').replace(/\n/g, ' '))
+const table = fc
+  .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 3 }))
+  .chain(([width, rows]) =>
+    fc.tuple(
+      fc.array(cellText, { minLength: width, maxLength: width }),
+      fc.array(fc.constantFrom('---', ':--', '--:', ':-:'), { minLength: width, maxLength: width }),
+      fc.array(fc.array(cellText, { minLength: width, maxLength: width }), { maxLength: rows }),
+    ),
+  )
+  .map(([header, delimiters, body]) =>
+    [header, delimiters, ...body].map((row) => `| ${row.join(' | ')} |`).join('\n'),
+  )
+const prose = fc
+  .array(fc.oneof({ weight: 3, arbitrary: line }, listItems, table), { minLength: 1, maxLength: 4 })
+  .map((blocks) => blocks.join('\n\n'))
+
+describe('simple Markdown without mdast-util-to-markdown', () => {
+  it('writes what mdast-util-to-markdown writes, as a section, a list item and a cell', () => {
+    const taken: Taken = { block: 0, inline: 0, cell: 0 }
+    fc.assert(
+      fc.property(prose, (text) => sameAsRemark(text, taken)),
+      { numRuns: 2000, seed: 7 },
+    )
+    // The fast paths were taken, many times each.
+    expect(taken.block).toBeGreaterThan(200)
+    expect(taken.inline).toBeGreaterThan(200)
+    expect(taken.cell).toBeGreaterThan(200)
+  })
+
+  it('writes the prose of synthetic records as mdast-util-to-markdown does, most of it itself', () => {
+    const texts: string[] = []
+    for (let i = 0; i < 20; i++) {
+      const record = parseDocument(syntheticRecord(i, 3).text).toJS() as Record<string, unknown>
+      JSON.stringify(record, (_, value: unknown) => {
+        if (typeof value === 'string' && /[a-z] [a-z]/.test(value)) texts.push(value)
+        return value
+      })
+    }
+    const taken: Taken = { block: 0, inline: 0, cell: 0 }
+    for (const text of texts) sameAsRemark(text, taken)
+    expect(taken.block).toBeGreaterThan(texts.length * 0.9)
+  })
+
+  it('writes tables padded to their columns, lists with `-`, emphasis with `_`', () => {
+    const tree: Root = remarkProse(
+      'A *b* **c** [d](https://e.f/g).\n\n- One\n- Two\n\n| A | Bee |\n|:-|-:|\n| `x` | y |\n',
+    )
+    const expected =
+      'A _b_ **c** [d](https://e.f/g).\n\n- One\n- Two\n\n| A   | Bee |\n| :-- | --: |\n| `x` |   y |'
+    expect(simpleBlocks(tree)).toBe(expected)
+    expect(remarkBlockMarkdown(tree)).toBe(expected)
+    // What it leaves to mdast-util-to-markdown.
+    for (const text of ['a_b_c', '1. x', 'x\\*', '- a\n\ntext\n\n- b', '[x](https://a.b "t")', '`` a`b ``'])
+      expect(simpleBlocks(remarkProse(text)), text).toBeUndefined()
+  })
+})
