@@ -226,10 +226,7 @@ export function remarkBlockMarkdown(tree: Root): string {
  * A line that would start a block (`# `, `- `, `1. `, `>`) is escaped and stays text.
  */
 export function inlineMarkdown(tree: Root): string {
-  const plain = plainValue(tree)
-  if (plain !== undefined) return plain
-  const children = oneLine(tree)
-  return simplePhrasing(children, 'line') ?? remarkInline(children)
+  return phrasingOnOneLine(tree, 'line', remarkInline)
 }
 
 /** `inlineMarkdown` by mdast-util-to-markdown alone, for the tests. */
@@ -247,10 +244,7 @@ function remarkInline(children: PhrasingContent[]): string {
  * for an empty tree.
  */
 export function cellMarkdown(tree: Root): string {
-  const plain = plainValue(tree)
-  if (plain !== undefined) return plain
-  const children = oneLine(tree)
-  return simplePhrasing(children, 'cell') ?? remarkCell(children)
+  return phrasingOnOneLine(tree, 'cell', remarkCell)
 }
 
 /** `cellMarkdown` by mdast-util-to-markdown alone, for the tests. */
@@ -265,6 +259,18 @@ function remarkCell(children: PhrasingContent[]): string {
   // The first line is `| content |`, or `| |` when empty.
   const row = markdown.slice(0, markdown.indexOf('\n'))
   return row.length > 3 ? row.slice(2, -2) : ''
+}
+
+/** A tree's phrasing on one line in `place`: as it is, by `simplePhrasing`, else by `write`. */
+function phrasingOnOneLine(
+  tree: Root,
+  place: 'line' | 'cell',
+  write: (children: PhrasingContent[]) => string,
+): string {
+  const plain = plainValue(tree)
+  if (plain !== undefined) return plain
+  const children = oneLine(tree)
+  return simplePhrasing(children, place) ?? write(children)
 }
 
 /** The text content, whitespace collapsed, mentions as written; not Markdown, escape it to embed it. */
