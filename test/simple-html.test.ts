@@ -1,11 +1,9 @@
 import fc from 'fast-check'
-import { parseDocument } from 'yaml'
 import { describe, expect, it } from 'vitest'
-import { syntheticRecord } from '../bench/generate.js'
 import { remarkProse } from '../src/render/markdown.js'
 import { proseHtml, remarkProseHtml } from '../src/site/prose-html.js'
 import { simpleHtml } from '../src/site/simple-html.js'
-import { prose } from './helpers/prose-arbitrary.js'
+import { prose, syntheticProse } from './helpers/prose-arbitrary.js'
 
 // The HTML written without the unified pipeline must be exactly the sanitised HTML it makes.
 
@@ -32,14 +30,7 @@ describe('simple HTML without the unified pipeline', () => {
   })
 
   it('writes the prose of synthetic records as the pipeline does, nearly all of it itself', () => {
-    const texts: string[] = []
-    for (let i = 0; i < 20; i++) {
-      const record = parseDocument(syntheticRecord(i, 4).text).toJS() as Record<string, unknown>
-      JSON.stringify(record, (_, value: unknown) => {
-        if (typeof value === 'string' && /[a-z] [a-z]/.test(value)) texts.push(value)
-        return value
-      })
-    }
+    const texts = syntheticProse(20, 4)
     const taken = texts.filter((text) => sameAsPipeline(text))
     expect(taken.length).toBeGreaterThan(texts.length * 0.9)
   })

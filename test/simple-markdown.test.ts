@@ -1,9 +1,7 @@
 import fc from 'fast-check'
-import { prose } from './helpers/prose-arbitrary.js'
+import { prose, syntheticProse } from './helpers/prose-arbitrary.js'
 import type { Root } from 'mdast'
-import { parseDocument } from 'yaml'
 import { describe, expect, it } from 'vitest'
-import { syntheticRecord } from '../bench/generate.js'
 import {
   blockMarkdown,
   cellMarkdown,
@@ -58,14 +56,7 @@ describe('simple Markdown without mdast-util-to-markdown', () => {
   })
 
   it('writes the prose of synthetic records as mdast-util-to-markdown does, most of it itself', () => {
-    const texts: string[] = []
-    for (let i = 0; i < 20; i++) {
-      const record = parseDocument(syntheticRecord(i, 3).text).toJS() as Record<string, unknown>
-      JSON.stringify(record, (_, value: unknown) => {
-        if (typeof value === 'string' && /[a-z] [a-z]/.test(value)) texts.push(value)
-        return value
-      })
-    }
+    const texts = syntheticProse(20, 3)
     const taken: Taken = { block: 0, inline: 0, cell: 0 }
     for (const text of texts) sameAsRemark(text, taken)
     expect(taken.block).toBeGreaterThan(texts.length * 0.9)

@@ -1,8 +1,7 @@
 import fc from 'fast-check'
 import type { Nodes, Root } from 'mdast'
 import { describe, expect, it } from 'vitest'
-import { syntheticRecord } from '../bench/generate.js'
-import { parseDocument } from 'yaml'
+import { syntheticProse } from './helpers/prose-arbitrary.js'
 import { remarkProse } from '../src/render/markdown.js'
 import { simpleProse } from '../src/render/simple-prose.js'
 
@@ -241,14 +240,7 @@ describe('simple prose without micromark', () => {
   })
 
   it('takes the prose of synthetic records, tables too, as remark reads it', () => {
-    const texts: string[] = []
-    for (let i = 0; i < 20; i++) {
-      const record = parseDocument(syntheticRecord(i, 5).text).toJS() as Record<string, unknown>
-      JSON.stringify(record, (_, value: unknown) => {
-        if (typeof value === 'string' && /[a-z] [a-z]/.test(value)) texts.push(value)
-        return value
-      })
-    }
+    const texts = syntheticProse(20, 5)
     const taken = texts.filter((text) => sameAsRemark(text))
     expect(taken.length).toBeGreaterThan(texts.length / 2)
     // Tables, links and lists as the generator writes them are all taken.

@@ -8,6 +8,7 @@
  */
 import { markdownTable } from 'markdown-table'
 import type { PhrasingContent, Root, RootContent, Table } from 'mdast'
+import { mapAll, tightItems } from './simple-tree.js'
 
 // Text no escape of mdast-util-to-markdown applies to: no line break, tab or character that opens
 // Markdown syntax inside a line; no GFM autolink-literal trigger (`www.`, `http:/`) with the character
@@ -116,16 +117,10 @@ function onlyText(children: readonly PhrasingContent[]): string | undefined {
  * options; undefined when it holds anything else.
  */
 export function simpleBlocks(tree: Root): string | undefined {
-  const blocks: string[] = []
-  let lists = 0
-  for (const node of tree.children) {
-    // Note: a list after a list (even with a paragraph between) may get the other bullet.
-    if (node.type === 'list' && ++lists > 1) return undefined
-    const block = simpleBlock(node)
-    if (block === undefined) return undefined
-    blocks.push(block)
-  }
-  return blocks.length === 0 ? undefined : blocks.join('\n\n')
+  // Note: a list after a list (even with a paragraph between) may get the other bullet.
+  if (tree.children.filter((node) => node.type === 'list').length > 1) return undefined
+  const blocks = mapAll(tree.children, simpleBlock)
+  return blocks === undefined || blocks.length === 0 ? undefined : blocks.join('\n\n')
 }
 
 function simpleBlock(node: RootContent): string | undefined {
@@ -133,17 +128,8 @@ function simpleBlock(node: RootContent): string | undefined {
     case 'paragraph':
       return node.children.length === 0 ? undefined : simplePhrasing(node.children, 'line')
     case 'list': {
-      if (node.ordered || node.spread || node.children.length === 0) return undefined
-      const items: string[] = []
-      for (const item of node.children) {
-        const [paragraph] = item.children
-        if (item.spread || item.checked != null || item.children.length !== 1) return undefined
-        if (paragraph?.type !== 'paragraph' || paragraph.children.length === 0) return undefined
-        const text = simplePhrasing(paragraph.children, 'line')
-        if (text === undefined) return undefined
-        items.push(`- ${text}`)
-      }
-      return items.join('\n')
+      const items = mapAll(tightItems(node) ?? [], (p) => simplePhrasing(p.children, 'line'))
+      return items?.length ? items.map((item) => `- ${item}`).join('\n') : undefined
     }
     case 'table':
       return simpleTable(node)

@@ -7,6 +7,7 @@
  * returns undefined and goes through the pipeline. A differential test holds the two to each other.
  */
 import type { AlignType, PhrasingContent, Root, RootContent, Table } from 'mdast'
+import { mapAll, tightItems } from '../render/simple-tree.js'
 
 // Text that HTML serialisation writes as it is, and URLs the sanitiser keeps and the serialiser does not escape.
 const plainText = /^[^&<>"'\r\0]*$/
@@ -14,13 +15,8 @@ const plainUrl = /^https?:\/\/[\w\-.~/?#=+:@]+$/
 
 /** The sanitised HTML of a simple prose tree, or undefined. */
 export function simpleHtml(tree: Root): string | undefined {
-  const blocks: string[] = []
-  for (const node of tree.children) {
-    const block = simpleBlock(node)
-    if (block === undefined) return undefined
-    blocks.push(block)
-  }
-  return blocks.length === 0 ? undefined : blocks.join('\n')
+  const blocks = mapAll(tree.children, simpleBlock)
+  return blocks === undefined || blocks.length === 0 ? undefined : blocks.join('\n')
 }
 
 function simpleBlock(node: RootContent): string | undefined {
@@ -30,17 +26,8 @@ function simpleBlock(node: RootContent): string | undefined {
       return inner === undefined ? undefined : `<p>${inner}</p>`
     }
     case 'list': {
-      if (node.ordered || node.spread || node.children.length === 0) return undefined
-      const items: string[] = []
-      for (const item of node.children) {
-        const [paragraph] = item.children
-        if (item.spread || item.checked != null || item.children.length !== 1) return undefined
-        if (paragraph?.type !== 'paragraph') return undefined
-        const inner = phrasing(paragraph.children)
-        if (inner === undefined) return undefined
-        items.push(`<li>${inner}</li>`)
-      }
-      return `<ul>\n${items.join('\n')}\n</ul>`
+      const items = mapAll(tightItems(node) ?? [], (paragraph) => phrasing(paragraph.children))
+      return items?.length ? `<ul>\n${items.map((item) => `<li>${item}</li>`).join('\n')}\n</ul>` : undefined
     }
     case 'table':
       return simpleTable(node)

@@ -1,6 +1,21 @@
 // Prose for differential tests of the fast readers and writers: paragraphs, lists and tables of the
 // pieces they take, and the near misses between them (odd emphasis, links they leave alone, escapes).
 import fc from 'fast-check'
+import { parseDocument } from 'yaml'
+import { syntheticRecord } from '../../bench/generate.js'
+
+/** Every prose-like string (two words or more) of the first `count` synthetic records of a seed. */
+export function syntheticProse(count: number, seed: number): string[] {
+  const texts: string[] = []
+  for (let i = 0; i < count; i++) {
+    const record = parseDocument(syntheticRecord(i, seed).text).toJS() as Record<string, unknown>
+    JSON.stringify(record, (_, value: unknown) => {
+      if (typeof value === 'string' && /[a-z] [a-z]/.test(value)) texts.push(value)
+      return value
+    })
+  }
+  return texts
+}
 
 // Pieces it writes, and the near misses between them: odd emphasis, links it does not write, escapes.
 const wordPieces = ['Word', 'é', 'a', 'Z9', ' ', '.', ',', ':', ';', '!', '?', '(', ')', '-', "'", '"']
