@@ -7,6 +7,9 @@ type ActionItem = NonNullable<Incident['action_items']>[number]
 
 const dayMs = 86_400_000
 
+/** `due` dates as read: the pages over all incidents ask for every item's, more than once. */
+const dueDays = new Map<string, Instant | null>()
+
 /**
  * The day an action item is due, as the instant that day starts (UTC): its own `due`, else the day
  * of `resolved` + the policy's days for the incident's severity; `null` when neither applies.
@@ -17,8 +20,15 @@ export function dueDay(
   config: Config,
 ): Instant | null {
   if (item.due !== undefined) {
-    const parsed = parseDate(item.due)
-    return parsed.ok ? parsed.instant : null
+    let day = dueDays.get(item.due)
+    if (day === undefined) {
+      const parsed = parseDate(item.due)
+      day = parsed.ok ? parsed.instant : null
+      // Note: a bound, not an LRU: a repository has a few thousand distinct due dates.
+      if (dueDays.size >= 20_000) dueDays.clear()
+      dueDays.set(item.due, day)
+    }
+    return day
   }
   const days = config.policy.action_item_due_days[incident.severity]
   const resolved = incident.timestamps.resolved

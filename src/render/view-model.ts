@@ -1,3 +1,4 @@
+import { formatInZone } from '../model/local-time.js'
 import type { Root } from 'mdast'
 import type { Figures } from '../model/figures.js'
 import { dueDay } from '../model/action-items.js'
@@ -201,18 +202,7 @@ export function postmortemView(incident: Incident, figures: Figures, config: Con
 
 export type PostmortemView = ReturnType<typeof postmortemView>
 
-// Note: building an Intl.DateTimeFormat is costly; one per zone serves every row.
-const dayFormats = new Map<string, Intl.DateTimeFormat>()
+/** The local calendar day of an instant in a zone (`2025-01-22`). */
 function dayIn(at: number, zone: string): string {
-  let f = dayFormats.get(zone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    })
-    dayFormats.set(zone, f)
-  }
-  return f.format(at)
+  return formatInZone(at, zone, 'yyyy-MM-dd')
 }
