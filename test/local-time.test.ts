@@ -73,3 +73,10 @@ describe('local time', () => {
     expect(instantAt(Date.UTC(2025, 10, 2, 1, 30), 'America/Los_Angeles')).toBe(Date.UTC(2025, 10, 2, 8, 30))
   })
 })
+
+describe('local time in a zone that does not exist', () => {
+  it('fails as date-fns does for every pattern, fixed or not', () => {
+    for (const pattern of ['yyyy-MM-dd', 'HH:mm', 'yyyy-MM-dd HH:mm xxx', 'EEE d MMM'])
+      expect(() => formatInZone(Date.UTC(2025, 0, 1), 'Not/AZone', pattern), pattern).toThrow(RangeError)
+  })
+})

@@ -71,7 +71,15 @@ describe('simple Markdown without mdast-util-to-markdown', () => {
     expect(simpleBlocks(tree)).toBe(expected)
     expect(remarkBlockMarkdown(tree)).toBe(expected)
     // What it leaves to mdast-util-to-markdown.
-    for (const text of ['a_b_c', '1. x', 'x\\*', '- a\n\ntext\n\n- b', '[x](https://a.b "t")', '`` a`b ``'])
+    for (const text of [
+      'a_b_c',
+      '1. x',
+      'x\\*',
+      '- a\n\ntext\n\n- b',
+      '- a\nb',
+      '[x](https://a.b "t")',
+      '`` a`b ``',
+    ])
       expect(simpleBlocks(remarkProse(text)), text).toBeUndefined()
   })
 })

@@ -65,8 +65,9 @@ const shiftOf = (offset: number) => Math.round(offset * 60) * 1000
 export function formatInZone(at: Instant, zone: string, pattern: string): string {
   const offset = zoneOffset(zone, at)
   const fast = fixedPatterns[pattern]
-  // Note: years 1000-9999 (four digits, as `yyyy` pads); else date-fns.
-  if (fast && at >= minFast && at < maxFast) return fast(new Date(at + shiftOf(offset)), offset)
+  // Note: years 1000-9999 (four digits, as `yyyy` pads) in a known zone; else date-fns.
+  if (fast && at >= minFast && at < maxFast && Number.isFinite(offset))
+    return fast(new Date(at + shiftOf(offset)), offset)
   const key = `${at} ${zone} ${pattern}`
   let text = formatted.get(key)
   if (text === undefined) {

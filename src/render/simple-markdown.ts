@@ -30,7 +30,7 @@ export function inertText(value: string, before: string, after: string): boolean
 
 // Code that needs one backtick on each side and no padding; a URL that needs no brackets or escapes;
 // the letters and digits emphasis and strong may hold without their markers' flanking in question.
-const plainCode = /^[^`\s|](?:[^`\r\n|]*[^`\s|])?$/
+const plainCode = /^[^`\s|](?:[^`\t\r\n|]*[^`\s|])?$/
 const plainUrl = /^https?:\/\/[\w\-.~/?#=+:@]+$/
 const attentionText = /^[\p{L}\p{N}](?:[\p{L}\p{N} ]*[\p{L}\p{N}])?$/u
 // Where an `_` may open and close: after a space or a line start, before a space, punctuation or the end.
@@ -128,8 +128,11 @@ function simpleBlock(node: RootContent): string | undefined {
     case 'paragraph':
       return node.children.length === 0 ? undefined : simplePhrasing(node.children, 'line')
     case 'list': {
+      // Note: an item of more than one line gets its other lines indented.
       const items = mapAll(tightItems(node) ?? [], (p) => simplePhrasing(p.children, 'line'))
-      return items?.length ? items.map((item) => `- ${item}`).join('\n') : undefined
+      return items?.length && !items.some((item) => item.includes('\n'))
+        ? items.map((item) => `- ${item}`).join('\n')
+        : undefined
     }
     case 'table':
       return simpleTable(node)

@@ -30,6 +30,8 @@ const markPieces = [
   '` a`',
   '`a|b`',
   '`a\nb`',
+  '`a\tb`',
+  'a\tb',
   '``a`b``',
   '[link](https://a.b/c)',
   '[a b](http://x.y/z-1#q)',
