@@ -46,8 +46,7 @@ describe('the command line', () => {
     const result = await runCli(['validat'])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toContain("unknown command 'validat'")
-    expect(result.stderr).toContain('validate')
+    expect(result.stderr).toContain("unknown command 'validat'\n(Did you mean validate?)")
     expect(stackLines(result.stderr)).toEqual([])
   })
 

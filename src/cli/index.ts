@@ -75,7 +75,9 @@ export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`${colorsFor(io.stderr, io.env).red(sanitize(s.trimEnd()))}\n`),
+      // Note: line by line: commander puts its suggestion on a line of its own.
+      outputError: (s, write) =>
+        write(`${colorsFor(io.stderr, io.env).red(s.trimEnd().split('\n').map(sanitize).join('\n'))}\n`),
     })
   for (const command of [
     initCommand(io, done),
