@@ -50,11 +50,18 @@ describe('incremental build', () => {
     expect(first.code, first.stderr).toBe(0)
   })
 
-  it('reuses every unchanged record and writes only the aggregates', async () => {
-    const before = await stat(page(dir, 2))
-    const result = await buildBoth(dir)
+  it('reuses every unchanged record, and rewrites no file whose bytes are the same', async () => {
+    const files = [
+      page(dir, 2),
+      ...['index.html', 'feed.xml', 'assets/style.css'].map((f) => join(dir, 'dist/site', f)),
+    ]
+    const before = await Promise.all(files.map((f) => stat(f)))
+    const result = await buildBoth(dir, ['--verbose'])
     expect(result.stdout).toMatch(/Timings \(incremental build, 5 records, 5 reused\)/)
-    expect((await stat(page(dir, 2))).mtimeMs).toBe(before.mtimeMs)
+    expect(result.stderr + result.stdout).toContain(
+      '(incremental build: 0 files written, 5 unchanged records reused)',
+    )
+    for (const [i, f] of files.entries()) expect((await stat(f)).mtimeMs, f).toBe(before[i]!.mtimeMs)
   })
 
   it('re-renders an edited record and every aggregate that shows it', async () => {

@@ -151,17 +151,26 @@ export class InPlaceSink implements OutputSink {
     if (!this.files.has(path)) this.removed.add(path)
   }
 
-  /** Writes what was put and deletes what was removed since the last commit. */
+  /**
+   * Writes what was put and deletes what was removed since the last commit; returns how many files
+   * were written. A file that already holds the bytes put is left alone: reading it costs less than
+   * writing it (the index and the action items are megabytes at 10,000 records), and its modification
+   * time stays, so a deploy that syncs by time uploads only what changed.
+   */
   async commit(): Promise<number> {
     const root = resolve(this.outDir)
-    const written = this.files.size
+    let written = 0
     for (const [path, content] of this.files) {
       const file = inside(root, path)
-      await this.remember(path, file)
+      // Note: bytes, not a string: write-file-atomic writes a string in 2-3× the time (14 MB: ~60 vs ~25 ms).
+      const bytes = Buffer.from(content)
+      const current = await readFile(file).catch(() => null)
+      if (current?.equals(bytes)) continue
+      if (this.undoable && !this.before.has(path)) this.before.set(path, current)
       await mkdir(dirname(file), { recursive: true })
-      // Note: no fsync: atomicity needs only the rename, and this output can be rebuilt. Bytes, not a
-      // string: write-file-atomic writes a string in 2-3× the time (14 MB: ~60 vs ~25 ms with encoding).
-      await writeFileAtomic(file, Buffer.from(content), { fsync: false })
+      // Note: no fsync: atomicity needs only the rename, and this output can be rebuilt.
+      await writeFileAtomic(file, bytes, { fsync: false })
+      written += 1
     }
     for (const path of this.removed) {
       const file = inside(root, path)
