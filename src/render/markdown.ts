@@ -183,7 +183,8 @@ export class ProseBatch {
       } else if (simple) tree.children = simple.children
       else if (line.trim() !== '' && !/[\r\n]/.test(line) && !blockStart.test(line))
         lines.push({ line, tree })
-      else tree.children = parseProse(text).children
+      // Note: neither the plain nor the simple reader took it.
+      else tree.children = remarkProse(text).children
     }
     if (lines.length === 0) return
     const doc = processor.parse(lines.map((l) => l.line).join('\n\n'))
@@ -308,8 +309,7 @@ function textOf(node: Nodes): string {
   }
 }
 
-/** The phrasing of every block, as copies on one line, joined by spaces and trimmed. */
-/** The phrasing of every block of a tree, on one line (see `inlineMarkdown`). */
+/** The phrasing of every block, as copies on one line, joined by spaces and trimmed (see `inlineMarkdown`). */
 export function oneLine(tree: Root): PhrasingContent[] {
   const pieces: PhrasingContent[][] = []
   collectPhrasing(tree, pieces)
