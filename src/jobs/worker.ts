@@ -3,7 +3,7 @@
  * `WorkerSetup`, then runs one record job per task. Failures the tool reports to users come back as
  * data, so the main thread can raise them as they would have been raised there.
  */
-import { workerData } from 'piscina'
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { PostmortemError } from '../errors.js'
 import type { PostmortemEnv, RenderedRecord } from '../render/postmortem-job.js'
 import { runPostmortemJob } from '../render/postmortem-job.js'
@@ -56,9 +56,14 @@ function reply<Done>(work: () => Done): WorkerReply<Done> {
   }
 }
 
-/** Parses, validates and renders one record of a build. */
-export function render(job: RecordJob): WorkerReply<RecordDone> {
-  return reply(() => runRecordJob(job, (env ??= renderEnv())))
+/** Parses, validates and renders one record of a build; its files' bytes are moved, not copied. */
+export function render(job: RecordJob): WorkerReply<RecordDone> | ReturnType<typeof move> {
+  const answer = reply(() => runRecordJob(job, (env ??= renderEnv())))
+  if (!('done' in answer)) return answer
+  // Note: each buffer once (the Markdown's serves two files): moving one twice is an error.
+  const buffers = new Set(answer.done.site.map(([, bytes]) => bytes.buffer))
+  // Note: piscina moves what a result lists under `transferableSymbol`, and sends its `valueSymbol`.
+  return move({ [transferableSymbol]: [...buffers], [valueSymbol]: answer })
 }
 
 /** Parses and validates one record, and renders its Markdown postmortem. */

@@ -299,17 +299,26 @@ export function relatedOnSite(incident: Pick<Incident, 'related'>, onSite: Reado
   return (incident.related ?? []).filter((id) => onSite.has(id))
 }
 
+/** Where a public build's files contain a `deny` term (none for an internal build). */
+export function deniedIn(
+  config: Config,
+  audience: Audience,
+  files: ReadonlyMap<string, string | Uint8Array>,
+): DenyHit[] {
+  if (audience !== 'public' || config.deny.length === 0) return []
+  const texts = new Map<string, string>()
+  for (const [path, content] of files)
+    texts.set(path, typeof content === 'string' ? content : Buffer.from(content).toString('utf8'))
+  return findDenied(texts, config.deny)
+}
+
 /** Throws when a public build's file contains a `deny` term. */
 export function checkDenied(
   config: Config,
   audience: Audience,
   files: ReadonlyMap<string, string | Uint8Array>,
 ): void {
-  if (audience !== 'public' || config.deny.length === 0) return
-  const texts = new Map<string, string>()
-  for (const [path, content] of files)
-    texts.set(path, typeof content === 'string' ? content : Buffer.from(content).toString('utf8'))
-  const hits = findDenied(texts, config.deny)
+  const hits = deniedIn(config, audience, files)
   if (hits.length > 0) throw new DeniedTermError(hits)
 }
 
