@@ -3,11 +3,13 @@
  * `parseDocument` cost), for the files that use plain YAML only. Anything else (anchors, aliases, tags,
  * directives, tabs, keys that are not plain words or quoted strings, deep nesting, any error) is left to
  * `yaml`, whose document gives the diagnostics; both read the YAML 1.2 core schema, and a differential
- * test holds the two to the same data and the same positions.
+ * test holds the two to the same data and the same positions. Most records' events come from
+ * `lineEvents`, a line at a time, without js-yaml's parser.
  */
 import type { Event, ScalarEvent } from 'js-yaml'
 import { EVENT_ID, SCALAR_STYLE, constructFromEvents, getScalarValue, parseEvents } from 'js-yaml'
 import type { DataPath } from '../diagnostics.js'
+import { lineEvents } from './yaml-lines.js'
 
 /** Where a node of the record is written, as `yaml` reports it (offsets into the decoded text). */
 export interface SourceNode {
@@ -55,7 +57,7 @@ export function readByEvents(text: string, maxDepth: number): EventRead | undefi
   let events: Event[]
   let data: unknown
   try {
-    events = parseEvents(text, { maxDepth: maxDepth + 1 })
+    events = lineEvents(text) ?? parseEvents(text, { maxDepth: maxDepth + 1 })
     if (!plainEvents(events, text, maxDepth)) return undefined
     data = constructFromEvents(events, { source: text, maxAliases: 0 })[0]
   } catch {
