@@ -1,5 +1,3 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { syntheticRecord } from '../bench/generate.js'
@@ -7,21 +5,14 @@ import type { DataPath } from '../src/diagnostics.js'
 import type { ParsedSource } from '../src/load/parse-source.js'
 import { defaultLimits, locate, locateText, parseSource, sourceAt } from '../src/load/parse-source.js'
 import { readByEvents } from '../src/load/yaml-events.js'
+import { edits, mutate, yamlTexts } from './helpers/yaml-corpus.js'
 
 // The fast reader (js-yaml's events) must give what the reference reader (`yaml`) gives for every file
 // it takes: the same data, no diagnostics where `yaml` has none, the same places for every path.
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return yamlFiles(path)
-    return /\.ya?ml$/.test(name) ? [path] : []
-  })
-}
-
 const corpus = [
-  ...yamlFiles('test/fixtures').map((f) => readFileSync(f, 'utf8')),
-  ...yamlFiles('incidents').map((f) => readFileSync(f, 'utf8')),
+  ...yamlTexts('test/fixtures'),
+  ...yamlTexts('incidents'),
   ...Array.from({ length: 12 }, (_, i) => syntheticRecord(i, 7).text),
 ]
 
@@ -124,46 +115,12 @@ describe('the fast YAML reader', () => {
   })
 
   it('agrees with yaml on mutated records: accepted, rejected and placed alike', () => {
-    const pieces = [
-      ':',
-      ' ',
-      '-',
-      '#',
-      "'",
-      '"',
-      '|',
-      '>',
-      '\n',
-      '[',
-      ']',
-      '{',
-      '}',
-      ',',
-      '?',
-      '\\',
-      'x',
-      '  ',
-    ]
-    const edit = fc.record({
-      at: fc.double({ min: 0, max: 1, noNaN: true }),
-      cut: fc.integer({ min: 0, max: 3 }),
-      insert: fc.constantFrom(...pieces),
-    })
     const small = corpus.filter((text) => text.length < 12_000)
     let took = 0
     fc.assert(
-      fc.property(
-        fc.constantFrom(...small),
-        fc.array(edit, { minLength: 1, maxLength: 3 }),
-        (text, edits) => {
-          let mutated = text
-          for (const { at, cut, insert } of edits) {
-            const i = Math.floor(at * mutated.length)
-            mutated = mutated.slice(0, i) + insert + mutated.slice(i + cut)
-          }
-          if (sameAsYaml(mutated)) took += 1
-        },
-      ),
+      fc.property(fc.constantFrom(...small), edits, (text, changes) => {
+        if (sameAsYaml(mutate(text, changes))) took += 1
+      }),
       { numRuns: 250, seed: 42 },
     )
     // Many edits leave valid plain YAML (in a block scalar, a comment, a string): those test the places.

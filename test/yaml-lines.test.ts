@@ -1,5 +1,3 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import type { Event } from 'js-yaml'
@@ -7,17 +5,10 @@ import { parseEvents } from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 import { syntheticRecord } from '../bench/generate.js'
 import { lineEvents } from '../src/load/yaml-lines.js'
+import { edits, mutate, yamlTexts } from './helpers/yaml-corpus.js'
 
 // The line reader must give js-yaml's events exactly, or none: never events where js-yaml fails.
 // (test/yaml-events.test.ts then holds the whole fast reader to `yaml`: data, diagnostics, places.)
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return yamlFiles(path)
-    return /\.ya?ml$/.test(name) ? [path] : []
-  })
-}
 
 /** js-yaml's events, or undefined when it rejects the text. */
 function reference(text: string): Event[] | undefined {
@@ -36,11 +27,9 @@ function sameEvents(text: string): boolean {
   return true
 }
 
-const examples = [...yamlFiles('incidents'), ...yamlFiles('docs/examples')].map((f) =>
-  readFileSync(f, 'utf8'),
-)
+const examples = [...yamlTexts('incidents'), ...yamlTexts('docs/examples')]
 const synthetic = Array.from({ length: 40 }, (_, i) => syntheticRecord(i, 11).text)
-const fixtures = yamlFiles('test/fixtures').map((f) => readFileSync(f, 'utf8'))
+const fixtures = yamlTexts('test/fixtures')
 
 describe('lineEvents', () => {
   it('reads the example and synthetic records, as js-yaml does', () => {
@@ -111,55 +100,19 @@ describe('lineEvents', () => {
   })
 
   it('gives js-yaml’s events, or none, for mutated records (property)', () => {
-    const pieces = [
-      ':',
-      ' ',
-      '-',
-      '#',
-      "'",
-      '"',
-      '|',
-      '>',
-      '\n',
-      '[',
-      ']',
-      '{',
-      '}',
-      ',',
-      '?',
-      '\\',
-      'x',
-      '  ',
-      '- ',
-      ': ',
-      '\n  ',
-    ]
-    const edit = fc.record({
-      at: fc.double({ min: 0, max: 1, noNaN: true }),
-      cut: fc.integer({ min: 0, max: 3 }),
-      insert: fc.constantFrom(...pieces),
-    })
     const texts = [...examples, ...synthetic.slice(0, 8), ...fixtures.filter((text) => text.length < 12_000)]
     let took = 0
     let rejected = 0
     fc.assert(
-      fc.property(
-        fc.constantFrom(...texts),
-        fc.array(edit, { minLength: 1, maxLength: 3 }),
-        (text, edits) => {
-          let mutated = text
-          for (const { at, cut, insert } of edits) {
-            const i = Math.floor(at * mutated.length)
-            mutated = mutated.slice(0, i) + insert + mutated.slice(i + cut)
-          }
-          const events = lineEvents(mutated)
-          const expected = reference(mutated)
-          if (events === undefined) return
-          took += 1
-          if (expected === undefined) rejected += 1
-          expect(isDeepStrictEqual(events, expected), JSON.stringify(mutated)).toBe(true)
-        },
-      ),
+      fc.property(fc.constantFrom(...texts), edits, (text, changes) => {
+        const mutated = mutate(text, changes)
+        const events = lineEvents(mutated)
+        const expected = reference(mutated)
+        if (events === undefined) return
+        took += 1
+        if (expected === undefined) rejected += 1
+        expect(isDeepStrictEqual(events, expected), JSON.stringify(mutated)).toBe(true)
+      }),
       { numRuns: 6000, seed: 7 },
     )
     // Edits in prose, comments or strings leave texts the line reader takes (~1 in 13 here).
