@@ -31,7 +31,20 @@ describe('local time', () => {
   })
 
   it('writes the patterns the pages use like TZDate + date-fns, from year 1000 to 9999 (property)', () => {
-    const patterns = ['yyyy-MM-dd HH:mm xxx', 'yyyy-MM-dd', 'yyyy-MM', 'HH:mm', 'HH:mm xxx', 'd MMM HH:mm']
+    const patterns = [
+      'yyyy-MM-dd HH:mm xxx',
+      'yyyy-MM-dd',
+      'yyyy-MM',
+      'HH:mm',
+      'HH:mm xxx',
+      'd MMM HH:mm',
+      'd MMM',
+      'xxx',
+      'EEE d MMM',
+      'EEE d MMM yyyy',
+      'd MMMM yyyy',
+      'd MMMM yyyy HH:mm',
+    ]
     const anyInstant = fc.integer({ min: Date.UTC(900, 0, 1), max: Date.UTC(10_050, 0, 1) })
     const zone = fc.constantFrom(...zones, 'America/New_York', 'Europe/Amsterdam', 'Asia/Tokyo', 'Etc/GMT+12')
     fc.assert(

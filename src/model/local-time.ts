@@ -89,6 +89,25 @@ const minFast = Date.UTC(1000, 0, 2)
 const maxFast = Date.UTC(9999, 11, 31)
 const two = (n: number) => (n < 10 ? `0${n}` : String(n))
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const fullMonths = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
+const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+/** `EEE d MMM`: `Wed 22 Jan`. */
+const dayMonth = (d: Date) => `${weekdays[d.getUTCDay()]!} ${d.getUTCDate()} ${months[d.getUTCMonth()]!}`
+/** `d MMMM yyyy`: `22 January 2025`. */
+const longDate = (d: Date) => `${d.getUTCDate()} ${fullMonths[d.getUTCMonth()]!} ${d.getUTCFullYear()}`
 const dateOf = (d: Date) => `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`
 const clock = (d: Date) => `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`
 /** `xxx`: `+05:45`, `-08:00`, `+00:00`; the seconds of local mean time left out, as TZDate does. */
@@ -109,6 +128,12 @@ const fixedPatterns: Record<string, (wall: Date, offset: number) => string> = {
   'HH:mm': clock,
   'HH:mm xxx': (d, offset) => `${clock(d)} ${offsetText(offset)}`,
   'd MMM HH:mm': (d) => `${d.getUTCDate()} ${months[d.getUTCMonth()]!} ${clock(d)}`,
+  'd MMM': (d) => `${d.getUTCDate()} ${months[d.getUTCMonth()]!}`,
+  xxx: (_d, offset) => offsetText(offset),
+  'EEE d MMM': dayMonth,
+  'EEE d MMM yyyy': (d) => `${dayMonth(d)} ${d.getUTCFullYear()}`,
+  'd MMMM yyyy': longDate,
+  'd MMMM yyyy HH:mm': (d) => `${longDate(d)} ${clock(d)}`,
 }
 
 /** The wall-clock time of an instant in a zone, as a Date whose UTC fields hold it. */
