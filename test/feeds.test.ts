@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
 import type { SiteEntry, SiteInfo } from '../src/site/feeds.js'
@@ -10,7 +11,9 @@ import {
   searchFields,
   searchIndex,
   searchSummaryLength,
+  siteUrl,
   sitemapXml,
+  truncate,
 } from '../src/site/feeds.js'
 
 const site: SiteInfo = {
@@ -512,5 +515,48 @@ describe('determinism', () => {
     expect(searchIndex(shuffled)).toBe(searchIndex(entries))
     const paths = entries.map((e) => ({ path: e.path, lastmod: e.updated }))
     expect(sitemapXml(site, paths)).toBe(sitemapXml(site, structuredClone(paths)))
+  })
+})
+
+describe('siteUrl and truncate', () => {
+  it('joins plain paths to the base URL as the URL parser resolves them (property)', () => {
+    const base = fc.constantFrom(
+      'https://status.example.com/',
+      'https://example.com/incidents/history/',
+      'http://127.0.0.1:8080/',
+      'https://example.com/base',
+      'https://example.com/b/?q=1',
+      'https://example.com/b/#top',
+      'https://bücher.example/ä/',
+    )
+    const segment = fc.stringMatching(/^[\w~%.é -]{0,12}$/)
+    const path = fc.oneof(
+      fc.array(segment, { maxLength: 4 }).map((parts) => parts.join('/')),
+      fc.constantFrom('incidents/2025-01-22-a/', 'feed.xml', '', '/x/', './x', '../x', 'a/./b/', 'a/../b'),
+    )
+    fc.assert(
+      fc.property(base, path, (baseUrl, p) => {
+        const local: SiteInfo = { ...site, baseUrl: new URL(baseUrl).href }
+        expect(siteUrl(local, p)).toBe(new URL(p.replace(/^\/+/, ''), local.baseUrl).href)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('cuts text to a number of code points as an array of them would (property)', () => {
+    const reference = (text: string, max: number) => {
+      const chars = Array.from(text)
+      if (chars.length <= max) return text
+      const cut = chars.slice(0, max - 1).join('')
+      const space = cut.search(/\s\S*$/)
+      return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`
+    }
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', 'é', '😀', '𝔘', '—'), maxLength: 40 })
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 30 }), (t, max) => {
+        expect(truncate(t, max)).toBe(reference(t, max))
+      }),
+      { numRuns: 5000 },
+    )
   })
 })
