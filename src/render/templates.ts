@@ -5,6 +5,7 @@ import Handlebars from 'handlebars'
 import { PostmortemError } from '../errors.js'
 import { packagePath } from '../paths.js'
 import { formatHelpers, helpers, registerHelpers } from './helpers.js'
+import { compileOptions, precompiled, precompiledKey } from './precompiled.js'
 
 /** A template that failed to parse or to render, named by file and line. */
 export class TemplateError extends PostmortemError {
@@ -128,12 +129,14 @@ function compile(sources: TemplateSources): Templates {
   const hash = createHash('sha256')
   for (const { name, file, text: source } of sources.templates) {
     hash.update(`${name}\0${source}\0`)
-    try {
-      hb.parse(source)
-    } catch (error) {
-      throw new TemplateError(shown(file), lineOf(error), firstLine(error))
-    }
-    const template = hb.compile(source, { noEscape: !sources.html, strict: true })
+    const spec = precompiled.get(precompiledKey(source, sources.html))
+    if (!spec)
+      try {
+        hb.parse(source)
+      } catch (error) {
+        throw new TemplateError(shown(file), lineOf(error), firstLine(error))
+      }
+    const template = spec ? hb.template<unknown>(spec) : hb.compile(source, compileOptions(sources.html))
     // Note: errors are rethrown with the file name of the innermost template that raised them.
     const wrapped = ((context: unknown, runtime?: Handlebars.RuntimeOptions) => {
       try {
