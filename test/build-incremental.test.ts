@@ -200,6 +200,49 @@ describe('incremental build', () => {
     expect(await readFile(join(dir, 'dist/site/index.html'), 'utf8')).toBe(index)
   })
 
+  it('keeps the rows of the index and the action items, and renders those of an edited record', async () => {
+    const rows = () => JSON.parse(readFileSync(join(dir, 'dist/.cache/page-rows.json'), 'utf8'))
+    expect(Object.keys(rows().pages).sort()).toEqual(['action-items/index.html', 'index.html'])
+    expect(rows().pages['index.html'].keys).toHaveLength(5)
+    const text = await readFile(file(dir, 3), 'utf8')
+    await writeFile(file(dir, 3), text.replace(/^title: .*$/m, 'title: "Row & title"'))
+    await buildBoth(dir)
+    expect(await readFile(join(dir, 'dist/site/index.html'), 'utf8')).toContain('Row &amp; title')
+    expect(await readFile(join(dir, 'dist/site/action-items/index.html'), 'utf8')).toContain(
+      'Row &amp; title',
+    )
+  })
+
+  it('renders every row again when the page was changed since the last build', async () => {
+    const index = join(dir, 'dist/site/index.html')
+    // The same size, other bytes: only the modification time tells.
+    const html = await readFile(index, 'utf8')
+    await writeFile(index, html.replace(/<li class="incident-card"/g, '<li class="incident-cord"'))
+    const text = await readFile(file(dir, 3), 'utf8')
+    await writeFile(file(dir, 3), text.replace(/^title: .*$/m, 'title: "Another title"'))
+    await buildBoth(dir)
+  })
+
+  it('renders rows through a theme partial that looks beyond its row every time', async () => {
+    await writeFile(
+      join(dir, 'postmortem.config.yaml'),
+      syntheticConfig.replace('site:\n', 'site:\n  theme: theme\n'),
+    )
+    mkdirSync(join(dir, 'theme/layouts/partials'), { recursive: true })
+    writeFileSync(
+      join(dir, 'theme/layouts/partials/incident-row.html.hbs'),
+      '<li>{{@index}} of {{@root.incidents.length}}: {{title}}</li>\n',
+    )
+    await buildBoth(dir)
+    const text = await readFile(file(dir, 3), 'utf8')
+    await writeFile(file(dir, 3), text.replace(/^title: .*$/m, 'title: "Themed title"'))
+    await buildBoth(dir)
+    const index = await readFile(join(dir, 'dist/site/index.html'), 'utf8')
+    expect(index).toMatch(/<li>\d of 5: Themed title<\/li>/)
+    const kept = JSON.parse(readFileSync(join(dir, 'dist/.cache/page-rows.json'), 'utf8'))
+    expect(Object.keys(kept.pages)).toEqual(['action-items/index.html'])
+  })
+
   it('falls back to a full build when the cache is unreadable', async () => {
     await writeFile(join(dir, 'dist/.cache/postmortem-build.json'), '{"format": 1, "key": ')
     const result = await buildBoth(dir)

@@ -6,6 +6,7 @@ import { PostmortemError } from '../errors.js'
 import { packagePath } from '../paths.js'
 import { formatHelpers, helpers, registerHelpers } from './helpers.js'
 import { compileOptions, precompiled, precompiledKey } from './precompiled.js'
+import { rowPartialIsPure } from './row-partials.js'
 
 /** A template that failed to parse or to render, named by file and line. */
 export class TemplateError extends PostmortemError {
@@ -22,7 +23,16 @@ export class TemplateError extends PostmortemError {
 
 /** Compiled templates by name (`postmortem.md`, `issue.md`), with their partials registered. */
 export interface Templates {
-  render(name: string, view: object): string
+  /** Renders template `name`; `runtime.partials` stand in for registered partials of the same names. */
+  render(
+    name: string,
+    view: object,
+    runtime?: { partials?: Record<string, Handlebars.TemplateDelegate> },
+  ): string
+  /** The registered partial `name` (`base`, not `partials/base.html`), as Handlebars calls it. */
+  partial(name: string): Handlebars.TemplateDelegate | undefined
+  /** True when partial `name` prints only what its context and `@root.site` hold (`rowPartialIsPure`). */
+  pureRow(name: string): boolean
   /** Where each template and partial came from, for messages and overrides. */
   files: ReadonlyMap<string, string>
   /** A hash of every template's name and text: equal fingerprints render equal output. */
@@ -126,6 +136,9 @@ function compile(sources: TemplateSources): Templates {
   const hb = Handlebars.create()
   registerHelpers(hb, sources.html ? formatHelpers : helpers)
   const compiled = new Map<string, Handlebars.TemplateDelegate>()
+  const partials = new Map<string, { template: Handlebars.TemplateDelegate; source: string }>()
+  const pure = new Map<string, boolean>()
+  const helperNames = new Set(Object.keys(sources.html ? formatHelpers : helpers))
   const hash = createHash('sha256')
   for (const { name, file, text: source } of sources.templates) {
     hash.update(`${name}\0${source}\0`)
@@ -146,18 +159,28 @@ function compile(sources: TemplateSources): Templates {
         throw new TemplateError(shown(file), lineOf(error), firstLine(error))
       }
     }) as Handlebars.TemplateDelegate
-    if (name.startsWith('partials/'))
-      hb.registerPartial(name.slice('partials/'.length).replace(/\.(md|html)$/, ''), wrapped)
-    else compiled.set(name, wrapped)
+    if (name.startsWith('partials/')) {
+      const partial = name.slice('partials/'.length).replace(/\.(md|html)$/, '')
+      hb.registerPartial(partial, wrapped)
+      partials.set(partial, { template: wrapped, source })
+    } else compiled.set(name, wrapped)
   }
   return {
     files: new Map(sources.templates.map((t) => [t.name, t.file])),
     fingerprint: hash.digest('hex'),
     sources,
-    render(name, view) {
+    render(name, view, runtime) {
       const template = compiled.get(name)
       if (!template) throw new PostmortemError(`no template named ${name}${extension}`)
-      return template(view)
+      return template(view, runtime)
+    },
+    partial: (name) => partials.get(name)?.template,
+    pureRow(name) {
+      const partial = partials.get(name)
+      if (!partial) return false
+      let known = pure.get(name)
+      if (known === undefined) pure.set(name, (known = rowPartialIsPure(partial.source, helperNames)))
+      return known
     },
   }
 }

@@ -34,6 +34,7 @@ import {
   loadLayouts,
   relatedOnSite,
 } from './build-site.js'
+import { PageRows } from './page-rows.js'
 import { paths } from './pages.js'
 import { redactPatterns } from './publish.js'
 import type { RecordDone, RecordEnv, RecordJob } from './record-job.js'
@@ -357,12 +358,32 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       written += await timings.timeAsync('commit pages', () => sink.commit())
       pagesFirst.onPagesCommitted()
     }
-    const summaries = records.flatMap((r) => (r.summary ? [withHealth(r.summary, config, at)] : []))
+    // Note: a summary's rows on the index and action items are decided by its record's bytes (and the
+    // build key of the cache they are kept in); 16 hex digits of the hash tell records apart.
+    const rowKeys = new Map<SiteSummary, string>()
+    const summaries = records.flatMap((r) => {
+      if (!r.summary) return []
+      const summary = withHealth(r.summary, config, at)
+      rowKeys.set(summary, r.hash.slice(0, 16))
+      return [summary]
+    })
+    const rows =
+      options.cache === false
+        ? undefined
+        : {
+            kept: previous ? PageRows.load(options.outDir, key) : PageRows.empty(options.outDir, key),
+            keyOf: (s: SiteSummary) => rowKeys.get(s),
+          }
     try {
       const files = new Map(records.map((r, i) => [r.id, options.files[i]!]))
       const changed = await (changedDates ??= startChanged())
-      const aggregates = new Map<string, string>()
-      const steps = aggregateSteps(summaries, context, (s) => changed?.get(files.get(s.incident.id)!) ?? 0)
+      const aggregates = new Map<string, string | Uint8Array>()
+      const steps = aggregateSteps(
+        summaries,
+        context,
+        (s) => changed?.get(files.get(s.incident.id)!) ?? 0,
+        rows,
+      )
       await timings.timeAsync('render aggregates', async () => {
         for (const [path, render] of steps) {
           // Note: between files, `serve` answers requests (the incidents' pages are already written).
@@ -391,7 +412,10 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
         checks: checksKey(config),
         records: Object.fromEntries(records.map((r, i) => [names[i]!, r])),
       }
-      await timings.timeAsync('save cache', () => saveManifest(options.outDir, manifest))
+      await timings.timeAsync('save cache', async () => {
+        await saveManifest(options.outDir, manifest)
+        rows?.kept.save(options.outDir)
+      })
       if (options.memory) options.memory.manifest = manifest
     }
     if (options.memory) {

@@ -25,6 +25,7 @@ import { findDenied, publishable, redactPatterns } from './publish.js'
 import { chartCss } from './chart-style.js'
 import { timelineCss, timelineSvg } from './timeline-svg.js'
 import { writeFolderAtomically } from './write-site.js'
+import type { PageRows } from './page-rows.js'
 
 /** What `buildSite` needs. */
 export interface BuildSiteOptions {
@@ -224,7 +225,7 @@ export function aggregateFiles(
   summaries: readonly SiteSummary[],
   context: SiteContext,
   updated: (summary: SiteSummary) => number = (s) => s.lastChange,
-): Map<string, string> {
+): Map<string, string | Uint8Array> {
   return new Map(aggregateSteps(summaries, context, updated).map(([path, render]) => [path, render()]))
 }
 
@@ -236,9 +237,17 @@ export function aggregateSteps(
   summaries: readonly SiteSummary[],
   context: SiteContext,
   updated: (summary: SiteSummary) => number = (s) => s.lastChange,
-): Array<[path: string, render: () => string]> {
+  /**
+   * The rows of the index and the action items kept from the last build (see `PageRows`), and what
+   * decides an incident's rows: the hash of its record's bytes.
+   */
+  rows?: { kept: PageRows; keyOf: (summary: SiteSummary) => string | undefined },
+): Array<[path: string, render: () => string | Uint8Array]> {
   const { config, audience, at, layouts } = context
   const page = (path: string, title: string) => siteContext(config, audience, path, title, context.generator)
+  const keyOf = rows?.keyOf
+  const render = (name: string, path: string, view: object, partials: string[]) =>
+    rows ? rows.kept.render(layouts, name, path, view, partials) : layouts.render(name, view)
   let rollups: Rollups | undefined
   let entries: SiteEntry[] | undefined
   const allEntries = () =>
@@ -253,10 +262,20 @@ export function aggregateSteps(
     [
       paths.index,
       () =>
-        layouts.render('index.html', {
-          ...page(paths.index, config.site.title),
-          ...indexView(summaries, config, new Map(summaries.map((s) => [s.incident.id, s.entry.summary]))),
-        }),
+        render(
+          'index.html',
+          paths.index,
+          {
+            ...page(paths.index, config.site.title),
+            ...indexView(
+              summaries,
+              config,
+              new Map(summaries.map((s) => [s.incident.id, s.entry.summary])),
+              keyOf,
+            ),
+          },
+          ['incident-row'],
+        ),
     ],
     [
       paths.stats,
@@ -271,10 +290,12 @@ export function aggregateSteps(
     [
       paths.actions,
       () =>
-        layouts.render('action-items.html', {
-          ...page(paths.actions, 'Action items'),
-          ...actionItemsView(summaries, config, at),
-        }),
+        render(
+          'action-items.html',
+          paths.actions,
+          { ...page(paths.actions, 'Action items'), ...actionItemsView(summaries, config, at, keyOf) },
+          ['open-action-item', 'closed-action-item'],
+        ),
     ],
     ['feed.xml', () => atomFeed(info, allEntries())],
     ['rss.xml', () => rssFeed(info, allEntries())],

@@ -8,6 +8,7 @@ import type { postmortemView } from '../render/view-model.js'
 import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
 import type { Audience } from './publish.js'
+import { rowKey } from './page-rows.js'
 import { proseHtml } from './prose-html.js'
 
 /** Trusted markup for a layout: sanitised HTML or SVG we generated. */
@@ -70,16 +71,20 @@ export function siteContext(
 }
 
 /** The incident history: newest first, with what the filters and search need. */
-export function indexView(
-  items: readonly IncidentFigures[],
+export function indexView<T extends IncidentFigures>(
+  items: readonly T[],
   config: Config,
   excerpts: ReadonlyMap<string, string>,
+  /** What decides an incident's rows (see `rowKey`): the hash of its record; none: rows are not kept. */
+  keyOf?: (item: T) => string | undefined,
 ) {
   const rows = [...items]
     .sort((a, b) => b.incident.timestamps.impact_started - a.incident.timestamps.impact_started)
-    .map(({ incident, figures }) => {
+    .map((item) => {
+      const { incident, figures } = item
       const year = String(wallClock(incident.timestamps.impact_started, incident.timezone).getUTCFullYear())
       return {
+        [rowKey]: keyOf?.(item),
         id: incident.id,
         title: incident.title,
         href: paths.incident(incident.id),
@@ -139,12 +144,22 @@ export function incidentView(
 }
 
 /** Every action item across incidents: open and overdue first, then by due day. */
-export function actionItemsView(items: readonly IncidentFigures[], config: Config, at: Instant) {
-  const rows = items.flatMap(({ incident }) =>
-    (incident.action_items ?? []).map((item) => {
+export function actionItemsView<T extends IncidentFigures>(
+  items: readonly T[],
+  config: Config,
+  at: Instant,
+  /** As for `indexView`: an item's row is kept by its incident's key, its place and whether it is overdue. */
+  keyOf?: (item: T) => string | undefined,
+) {
+  const rows = items.flatMap((summary) => {
+    const { incident } = summary
+    const key = keyOf?.(summary)
+    return (incident.action_items ?? []).map((item, i) => {
       const due = dueDay(item, incident, config)
       const open = item.status === 'open' || item.status === 'in_progress'
+      const overdue = open && due !== null && at >= due + 86_400_000
       return {
+        [rowKey]: key === undefined ? undefined : `${key}.${i}${overdue ? 'o' : ''}`,
         incident_id: incident.id,
         incident_title: incident.title,
         href: paths.incident(incident.id),
@@ -156,13 +171,13 @@ export function actionItemsView(items: readonly IncidentFigures[], config: Confi
         due,
         status: item.status,
         open,
-        overdue: open && due !== null && at >= due + 86_400_000,
+        overdue,
         issue: item.issue
           ? { label: `#${item.issue.number}`, url: item.issue.url, state: item.issue.state }
           : null,
       }
-    }),
-  )
+    })
+  })
   const rank = (r: (typeof rows)[number]) => (r.overdue ? 0 : r.open ? 1 : 2)
   rows.sort(
     (a, b) =>

@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type Handlebars from 'handlebars'
+import writeFileAtomic from 'write-file-atomic'
+import type { Templates } from '../render/templates.js'
+
+/**
+ * What decides a row's HTML, on the row's view (a symbol: layouts never see it). Two rows with the
+ * same key, under the same build key, render the same: the view builders make it from the hash of
+ * the record's bytes and whatever else of the build the row shows (an action item's `overdue`).
+ */
+export const rowKey = Symbol('row key')
+
+/** A row view that can be kept: see `rowKey`. */
+export type KeyedRow = { [rowKey]?: string }
+
+/** Where each kept row of one page is, in the bytes of the page as last written. */
+interface PageEntry {
+  /** `stat` of the page when written: a page changed since (by anyone) is not used. */
+  size: number
+  mtimeMs: number
+  /** Row keys, in page order, and [offset, length] of each in the page's bytes. */
+  keys: string[]
+  spans: number[]
+}
+
+interface StoreFile {
+  format: number
+  key: string
+  pages: Record<string, PageEntry>
+}
+
+const format = 1
+
+/** `<out>/.cache/page-rows.json`. */
+export function pageRowsPath(outDir: string): string {
+  return join(outDir, '.cache', 'page-rows.json')
+}
+
+/**
+ * The rows of the pages over all incidents (the index, the action items), kept from one build to the
+ * next: a build renders through the theme's row partials (`incident-row`, `open-action-item`,
+ * `closed-action-item`) only the rows it has not seen, and copies the others, as bytes, from the page
+ * it wrote last time. A page is made as a string with a placeholder for each row, then the rows'
+ * bytes are put in its place — so at 10,000 incidents the ~20 MB of rows are neither rendered,
+ * decoded nor encoded again when one record changes.
+ *
+ * Only partials that `rowPartialIsPure` accepts are kept this way; a row partial that looks at
+ * anything beyond its row and `@root.site` is rendered every time, as is a row without a key.
+ */
+export class PageRows {
+  private readonly nonce = randomBytes(12).toString('hex')
+  private readonly written = new Map<string, Omit<PageEntry, 'size' | 'mtimeMs'>>()
+
+  private constructor(
+    private readonly siteDir: string,
+    private readonly key: string,
+    private readonly previous: Record<string, PageEntry>,
+  ) {}
+
+  /** The rows kept by the last build into `outDir` under the same build `key` (none when there are none). */
+  static load(outDir: string, key: string): PageRows {
+    const site = join(outDir, 'site')
+    try {
+      const saved = JSON.parse(readFileSync(pageRowsPath(outDir), 'utf8')) as Partial<StoreFile>
+      if (saved.format === format && saved.key === key && typeof saved.pages === 'object' && saved.pages)
+        return new PageRows(site, key, saved.pages)
+    } catch {
+      // none, or unreadable: every row is rendered
+    }
+    return new PageRows(site, key, {})
+  }
+
+  /** No rows kept: every row is rendered (they are still recorded, for `save`). */
+  static empty(outDir: string, key: string): PageRows {
+    return new PageRows(join(outDir, 'site'), key, {})
+  }
+
+  /** The rows the page at `path` had last time, by key, when the page is still as it was written. */
+  private kept(path: string): (key: string) => Uint8Array | undefined {
+    const entry = this.previous[path]
+    const none = () => undefined
+    if (!entry || !Array.isArray(entry.keys) || !Array.isArray(entry.spans)) return none
+    let bytes: Buffer
+    try {
+      const file = join(this.siteDir, path)
+      const stats = statSync(file)
+      if (stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) return none
+      bytes = readFileSync(file)
+      if (bytes.length !== entry.size) return none
+    } catch {
+      return none
+    }
+    const spans = new Map<string, number>()
+    for (const [i, key] of entry.keys.entries()) spans.set(key, i)
+    return (key) => {
+      const i = spans.get(key)
+      if (i === undefined) return undefined
+      const [offset, length] = [entry.spans[2 * i]!, entry.spans[2 * i + 1]!]
+      if (!(offset >= 0 && length >= 0 && offset + length <= bytes.length)) return undefined
+      return bytes.subarray(offset, offset + length)
+    }
+  }
+
+  /**
+   * Renders layout `name` for the page at site path `path`, rows through `partials` (names of row
+   * partials) kept or rendered, and returns the page's bytes.
+   */
+  render(
+    layouts: Templates,
+    name: string,
+    path: string,
+    view: object,
+    partials: readonly string[],
+  ): Uint8Array {
+    const pure = partials.filter((p) => layouts.pureRow(p))
+    if (pure.length === 0) return Buffer.from(layouts.render(name, view))
+    const kept = this.kept(path)
+    const rows: Uint8Array[] = []
+    const keys: Array<string | undefined> = []
+    const mark = `\u0000row-${this.nonce}-`
+    const overrides: Record<string, Handlebars.TemplateDelegate> = {}
+    for (const partial of pure) {
+      const real = layouts.partial(partial)!
+      overrides[partial] = ((context: KeyedRow, options: Handlebars.RuntimeOptions & { indent?: string }) => {
+        const key = context?.[rowKey]
+        // Note: an indented (standalone) partial call is indented line by line by Handlebars: not kept.
+        if (typeof key !== 'string' || options.indent) return real(context, options)
+        const id = `${partial}\u0000${key}`
+        rows.push(kept(id) ?? Buffer.from(real(context, options)))
+        keys.push(id)
+        return `${mark}${rows.length - 1}\u0000`
+      }) as Handlebars.TemplateDelegate
+    }
+    const text = layouts.render(name, view, { partials: overrides })
+    // The page: its text between placeholders, and each row's bytes where its placeholder was.
+    const chunks: Uint8Array[] = []
+    const spans: number[] = []
+    const rowKeys: string[] = []
+    let [at, size] = [0, 0]
+    for (let next = text.indexOf(mark); next !== -1; next = text.indexOf(mark, at)) {
+      const end = text.indexOf('\u0000', next + mark.length)
+      const index = Number(text.slice(next + mark.length, end))
+      const before = Buffer.from(text.slice(at, next))
+      const row = rows[index]!
+      chunks.push(before, row)
+      size += before.length
+      spans.push(size, row.length)
+      rowKeys.push(keys[index]!)
+      size += row.length
+      at = end + 1
+    }
+    chunks.push(Buffer.from(text.slice(at)))
+    this.written.set(path, { keys: rowKeys, spans })
+    return Buffer.concat(chunks)
+  }
+
+  /**
+   * Saves where the rows of this build's pages are, once the pages are written (each page's `stat` is
+   * taken now). Atomic; a cache: a page written since is simply not used.
+   */
+  save(outDir: string): void {
+    const pages: Record<string, PageEntry> = {}
+    for (const [path, rows] of this.written) {
+      try {
+        const { size, mtimeMs } = statSync(join(this.siteDir, path))
+        pages[path] = { size, mtimeMs, ...rows }
+      } catch {
+        // not written: nothing to keep
+      }
+    }
+    const file = pageRowsPath(outDir)
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileAtomic.sync(file, JSON.stringify({ format, key: this.key, pages } satisfies StoreFile), {
+      fsync: false,
+    })
+  }
+
+  /** Forgets the kept rows (when the pages they point into are about to change). */
+  static remove(outDir: string): void {
+    rmSync(pageRowsPath(outDir), { force: true })
+  }
+}
