@@ -84,7 +84,6 @@ export function indexView<T extends IncidentFigures>(
       const { incident, figures } = item
       const year = String(wallClock(incident.timestamps.impact_started, incident.timezone).getUTCFullYear())
       return {
-        [rowKey]: keyOf?.(item),
         id: incident.id,
         title: incident.title,
         href: paths.incident(incident.id),
@@ -99,6 +98,8 @@ export function indexView<T extends IncidentFigures>(
         zone: incident.timezone,
         duration: figures.durations.impact_duration,
         summary: excerpts.get(incident.id) ?? '',
+        // Note: last: a computed key before the others made V8 build each row property by property (~2×).
+        [rowKey]: keyOf?.(item),
       }
     })
   const unique = (values: string[]) => [...new Set(values)].sort()
@@ -159,7 +160,6 @@ export function actionItemsView<T extends IncidentFigures>(
       const open = item.status === 'open' || item.status === 'in_progress'
       const overdue = open && due !== null && at >= due + 86_400_000
       return {
-        [rowKey]: key === undefined ? undefined : `${key}.${i}${overdue ? 'o' : ''}`,
         incident_id: incident.id,
         incident_title: incident.title,
         href: paths.incident(incident.id),
@@ -175,6 +175,7 @@ export function actionItemsView<T extends IncidentFigures>(
         issue: item.issue
           ? { label: `#${item.issue.number}`, url: item.issue.url, state: item.issue.state }
           : null,
+        [rowKey]: key === undefined ? undefined : `${key}.${i}${overdue ? 'o' : ''}`,
       }
     })
   })
