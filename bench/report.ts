@@ -57,6 +57,11 @@ export function ratios(tools: SizeResult['tools']): Record<string, number> {
   put('build_vs_eleventy_build', ours?.steps.build?.wall_s, tools.eleventy?.steps.build?.wall_s)
   put('build_vs_hugo_build', ours?.steps.build?.wall_s, tools.hugo?.steps.build?.wall_s)
   put('serve_rebuild_vs_hugo_server', ours?.serve?.rebuild_s, tools.hugo?.serve?.rebuild_s)
+  put(
+    'serve_complete_vs_hugo_server',
+    ours?.serve?.complete_s ?? undefined,
+    tools.hugo?.serve?.complete_s ?? undefined,
+  )
   put('build_after_edit_vs_hugo_server', ours?.steps['build-edit']?.wall_s, tools.hugo?.serve?.rebuild_s)
   put('serve_rebuild_vs_eleventy_incremental', ours?.serve?.rebuild_s, tools.eleventy?.serve?.rebuild_s)
   return out
@@ -98,6 +103,7 @@ export function formatResult(result: SizeResult): string {
       t.serve
         ? `${s(t.serve.rebuild_s)} ${rebuildHow[name]}${stale}`
         : `failed: ${t.serve_error?.split('\n')[0]}`,
+      t.serve?.complete_s != null ? s(t.serve.complete_s) : t.serve ? 'never (stale)' : '—',
       t.serve && t.serve.reported_s.length > 0 ? s(median(t.serve.reported_s)) : '—',
       rate(t.pages, build?.wall_s),
     ]
@@ -110,6 +116,7 @@ export function formatResult(result: SizeResult): string {
         'CPU',
         'peak memory',
         'one-file rebuild (edit → page served)',
+        'edit → every page showing it served',
         'rebuild as the server reports it',
         'pages/s',
       ],
@@ -153,6 +160,10 @@ export function formatResult(result: SizeResult): string {
     ['build_vs_eleventy_build', 'cold build, ours ÷ Eleventy (goal ≤ 1)'],
     ['build_vs_hugo_build', 'cold build, ours ÷ Hugo (long-term goal ≤ 1)'],
     ['serve_rebuild_vs_hugo_server', 'one-edit rebuild, `serve` ÷ `hugo server` (goal ≤ 1)'],
+    [
+      'serve_complete_vs_hugo_server',
+      'one-edit rebuild until every page showing the record is served, `serve` ÷ `hugo server` (goal ≤ 1)',
+    ],
     ['build_after_edit_vs_hugo_server', 'one-edit rebuild, `build` ÷ `hugo server` (goal ≤ 1)'],
     ['serve_rebuild_vs_eleventy_incremental', 'one-edit rebuild, `serve` ÷ Eleventy `--incremental`'],
   ]

@@ -28,11 +28,18 @@ export interface ServeResult {
   /** One value per edit, seconds. */
   rebuilds_s: number[]
   rebuild_s: number
+  /**
+   * One value per edit: from the save until the page and every aggregate page show the edit (the
+   * whole rebuild, as far as a person can see); missing for an edit after which an aggregate stayed stale.
+   */
+  completes_s: number[]
+  /** Median of `completes_s` when every edit completed, else `null`. */
+  complete_s: number | null
   /** The rebuild times the server printed (its own view: no watcher delay, no HTTP), seconds. */
   reported_s: number[]
   /** The server process over the whole session (start-up build included). */
   process: Sample
-  /** Aggregate pages that still did not show the last edit `staleAfterMs` after the page did. */
+  /** Aggregate pages that did not show an edit `staleAfterMs` after the page did. */
   stale: string[]
 }
 
@@ -123,7 +130,9 @@ export async function measureServeEdits(
     // A rebuild is one build at most: five start-ups is generous, and ends a run whose edit was missed.
     const editTimeoutMs = Math.max(120_000, 5 * startup_s * 1000)
     const rebuilds_s: number[] = []
+    const completes_s: number[] = []
     const reported_s: number[] = []
+    const stale = new Set<string>()
     let marker = ''
     for (let e = 1; e <= options.edits; e++) {
       marker = editMarker(String(port), e)
@@ -133,6 +142,17 @@ export async function measureServeEdits(
       retitle(scenario.file, marker)
       await race(waitFor(base + scenario.page, (body) => body.includes(marker), editTimeoutMs))
       rebuilds_s.push(round((performance.now() - started) / 1000))
+      // Then every page that lists the incident, from the same save: the whole rebuild.
+      let complete = true
+      for (const path of scenario.aggregates)
+        await race(waitFor(base + path, (body) => body.includes(marker), staleAfterMs)).catch(
+          (error: unknown) => {
+            if (!(error instanceof Error && error.message.startsWith('timed out'))) throw error
+            stale.add(path)
+            complete = false
+          },
+        )
+      if (complete) completes_s.push(round((performance.now() - started) / 1000))
       // Let the server settle (trailing watcher events, the rest of a batch) before the next edit.
       await sleep(500)
       const reported = await reportedSince(
@@ -143,21 +163,15 @@ export async function measureServeEdits(
       )
       if (reported !== undefined) reported_s.push(round(reported))
     }
-    const stale: string[] = []
-    for (const path of scenario.aggregates)
-      await race(waitFor(base + path, (body) => body.includes(marker), staleAfterMs)).catch(
-        (error: unknown) => {
-          if (error instanceof Error && error.message.startsWith('timed out')) stale.push(path)
-          else throw error
-        },
-      )
     return {
       startup_s: round(startup_s),
       rebuilds_s,
       rebuild_s: median(rebuilds_s),
+      completes_s,
+      complete_s: completes_s.length === options.edits ? median(completes_s) : null,
       reported_s,
       process: await stop(),
-      stale,
+      stale: [...stale],
     }
   } finally {
     if (!stopped) await stop().catch(() => undefined)
