@@ -2,7 +2,13 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { BuildManifest, CachedRecord } from '../src/site/build-cache.js'
-import { loadCheckedRecords, loadManifest, manifestPath, saveManifest } from '../src/site/build-cache.js'
+import {
+  loadCheckedRecords,
+  loadManifest,
+  manifestPath,
+  removeManifest,
+  saveManifest,
+} from '../src/site/build-cache.js'
 import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
@@ -95,5 +101,37 @@ describe('the build manifest', () => {
     expect(await loadManifest(out, 'k')).toBeUndefined()
     await writeFile(manifestPath(out), text)
     expect(Object.keys((await loadManifest(out, 'k'))!.records)).toEqual(['a.yaml', 'b.yaml'])
+  })
+
+  it('copies the lines of unchanged records from the manifest moved aside, loaded or saved by this process', async () => {
+    const out = await makeTempDir()
+    await mkdir(join(out, 'site'))
+    await mkdir(join(out, 'postmortems'))
+    const saved = { key: 'k', checks: 'c', records: { 'a.yaml': record(1), 'b.yaml': record(2) } }
+    await saveManifest(out, saved)
+    // A record is never changed in place; one that is shows whether its line was copied or written anew.
+    const copied = async (manifest: BuildManifest) => {
+      await removeManifest(out)
+      expect(await readdir(join(out, '.cache'))).toEqual(['postmortem-build.json.previous'])
+      manifest.records['a.yaml']!.id = 'changed in place'
+      const next = { ...manifest, records: { ...manifest.records, 'c.yaml': record(3) } }
+      await saveManifest(out, next)
+      expect(await readdir(join(out, '.cache'))).toEqual(['postmortem-build.json'])
+      return (await loadManifest(out, 'k'))!.records
+    }
+    // As serve does: the records it saved itself, kept in memory.
+    let records = await copied(saved)
+    expect(records['a.yaml']!.id).toBe('incident-1')
+    expect(records['c.yaml']).toEqual(record(3))
+    // As a new process does: the records it loaded.
+    records = await copied((await loadManifest(out, 'k'))!)
+    expect(records['a.yaml']!.id).toBe('incident-1')
+    expect(records['b.yaml']).toEqual(record(2))
+    // A manifest file changed by anyone else since this process saved it is not copied from.
+    const fresh = { key: 'k', checks: 'c', records: { 'a.yaml': record(1) } }
+    await saveManifest(out, fresh)
+    await writeFile(manifestPath(out), await readFile(manifestPath(out)))
+    records = await copied(fresh)
+    expect(records['a.yaml']!.id).toBe('changed in place')
   })
 })
