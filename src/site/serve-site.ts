@@ -1,9 +1,8 @@
-import { watch } from 'chokidar'
 import { readFile, stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { basename, extname, join, normalize, resolve, sep } from 'node:path'
+import { extname, join, normalize, resolve, sep } from 'node:path'
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -160,38 +159,5 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
         server.close(() => done())
         server.closeAllConnections()
       }),
-  }
-}
-
-/**
- * Watches files and folders (chokidar: Node's own recursive watcher on Linux loses a file once an editor
- * has replaced it by a rename, as `sed -i` and many editors do), calling `onChange` once per burst of
- * changes. 50 ms is enough to join an editor's save (a write and a rename, or a truncate and a write); a
- * change arriving while a rebuild runs makes `serve` build once more. Hidden files (editors' swap and
- * backup files) are ignored. Resolves once the watching has begun.
- */
-export async function watchPaths(
-  paths: readonly string[],
-  onChange: () => void,
-  delayMs = 50,
-): Promise<{ close(): Promise<void> }> {
-  let timer: NodeJS.Timeout | undefined
-  const roots = new Set(paths.map((p) => resolve(p)))
-  const watcher = watch([...roots], {
-    ignoreInitial: true,
-    ignored: (path) => basename(path).startsWith('.') && !roots.has(resolve(path)),
-  })
-  watcher.on('all', () => {
-    clearTimeout(timer)
-    timer = setTimeout(onChange, delayMs)
-  })
-  // Note: a folder that does not exist (no custom templates) is watched for when it appears.
-  watcher.on('error', () => undefined)
-  await new Promise<void>((ready) => watcher.once('ready', ready))
-  return {
-    async close() {
-      clearTimeout(timer)
-      await watcher.close()
-    },
   }
 }
