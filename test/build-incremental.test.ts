@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
@@ -179,10 +179,20 @@ describe('incremental build', () => {
             : 'old index',
         )
       },
+      // Then the rest of the output is written, before the cache is saved.
+      onOutputCommitted: () => {
+        seen.push(
+          readFileSync(join(dir, 'dist/site/index.html'), 'utf8').includes('First new title')
+            ? 'new index'
+            : 'old index',
+        )
+        seen.push(existsSync(join(dir, 'dist/.cache/postmortem-build.json')) ? 'cache saved' : 'no cache')
+      },
     }
     await edit('First new title')
     expect((await runBuild(io, [], flags, memory)).code).toBe(0)
-    expect(seen).toEqual(['new page', 'old index'])
+    expect(seen).toEqual(['new page', 'old index', 'new index', 'no cache'])
+    expect(existsSync(join(dir, 'dist/.cache/postmortem-build.json'))).toBe(true)
     const index = await readFile(join(dir, 'dist/site/index.html'), 'utf8')
     expect(index).toContain('First new title')
 

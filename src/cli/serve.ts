@@ -56,6 +56,8 @@ export async function startServe(
         let finished!: () => void
         const rest = new Promise<void>((done) => (finished = done))
         memory.onPagesCommitted = () => server.holdListPages(rest)
+        // The cache is saved after the output is written: held pages need not wait for it.
+        memory.onOutputCommitted = finished
         try {
           const outcome = await runBuild(io, paths, flags, memory)
           server.reload(problems(outcome.diagnostics))

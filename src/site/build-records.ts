@@ -91,6 +91,11 @@ export interface BuildRecordsOptions extends Omit<
      * fails, the incidents' pages are put back as they were.
      */
     onPagesCommitted?: () => void
+    /**
+     * Set by `serve`: called once the whole output is written, before the cache is saved (the pages
+     * it holds back while they are rebuilt can be served from then on).
+     */
+    onOutputCommitted?: () => void
   }
   /** Worker threads for parsing, validating and rendering (default: none, all in this thread). */
   workers?: WorkerOptions
@@ -400,6 +405,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       })
       options.onProgress?.(0, 1, 'write')
       written += await timings.timeAsync('commit output', () => sink.commit())
+      options.memory?.onOutputCommitted?.()
     } catch (error) {
       // The pages over all incidents failed: the incidents' pages go back to what they were.
       if (pagesFirst) await pagesFirst.sink.revert()

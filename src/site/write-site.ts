@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
@@ -131,6 +131,14 @@ export class FolderSwapSink implements OutputSink {
 }
 
 /** A file's bytes, or `null` when it cannot be read (it is not there). */
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file).size
+  } catch {
+    return undefined
+  }
+}
+
 function readOrNull(file: string): Buffer | null {
   try {
     return readFileSync(file)
@@ -185,9 +193,11 @@ export class InPlaceSink implements OutputSink {
         typeof content === 'string'
           ? Buffer.from(content)
           : Buffer.from(content.buffer, content.byteOffset, content.byteLength)
-      const current = readOrNull(file)
+      // Note: a file of another size differs; it is read only when it must be kept for `revert`.
+      const keep = this.undoable && !this.before.has(path)
+      const current = keep || sizeOf(file) === bytes.length ? readOrNull(file) : null
       if (current?.equals(bytes)) continue
-      if (this.undoable && !this.before.has(path)) this.before.set(path, current)
+      if (keep) this.before.set(path, current)
       mkdirSync(dirname(file), { recursive: true })
       // Note: no fsync: atomicity needs only the rename, and this output can be rebuilt.
       writeFileAtomic.sync(file, bytes, { fsync: false })
