@@ -424,15 +424,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       })
       if (options.memory) options.memory.manifest = manifest
     }
-    if (options.memory) {
-      const [file, name] = [options.files[0], names[0]]
-      // Renders one record and drops the result: see `memory.warmUp`.
-      options.memory.warmUp = async () => {
-        if (file === undefined || name === undefined) return
-        const { bytes, stats } = readRecord(file, limits.maxFileBytes)
-        runRecordJob({ name, bytes, stats, render: true }, env)
-      }
-    }
+    if (options.memory) options.memory.warmUp = warmUp(options.files[0], names[0], limits.maxFileBytes, env)
     return result(
       records.flatMap((r) => r.warnings),
       {
@@ -450,6 +442,26 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     await runner.close()
     await sink.abort()
     throw error
+  }
+}
+
+/**
+ * Renders one record and drops the result: see `memory.warmUp`. Made out here, not in `buildRecords`:
+ * a closure in there kept the whole build's scope alive until the next build (its output sink with
+ * the old pages it could put back, the previous manifest): at 10,000 records ~70 MB under `serve`.
+ */
+function warmUp(
+  file: string | undefined,
+  name: string | undefined,
+  maxBytes: number,
+  env: RecordEnv,
+): () => Promise<void> {
+  return () => {
+    if (file !== undefined && name !== undefined) {
+      const { bytes, stats } = readRecord(file, maxBytes)
+      runRecordJob({ name, bytes, stats, render: true }, env)
+    }
+    return Promise.resolve()
   }
 }
 
