@@ -436,6 +436,61 @@ describe('incidentsJson', () => {
   })
 })
 
+describe('the files over all incidents, as items between a head and a tail', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 12 })
+  const entries = fc.array(
+    fc.record({
+      i: fc.nat(50),
+      title: text,
+      summary: text,
+      services: fc.array(text, { maxLength: 3 }),
+      tags: fc.array(text, { maxLength: 2 }),
+      resolved: fc.option(fc.integer({ min: 0, max: 4e12 })),
+    }),
+    { maxLength: 6 },
+  )
+  const made = (list: Array<{ i: number } & Partial<SiteEntry>>) =>
+    list.map(({ i, ...rest }, n) => entry(i, { id: `incident-${n}`, ...rest }))
+
+  it('writes incidents.json as JSON.stringify writes its data, two spaces deep (property)', () => {
+    fc.assert(
+      fc.property(entries, text, (list, title) => {
+        const json = incidentsJson({ ...site, title }, made(list))
+        expect(json).toBe(`${JSON.stringify(JSON.parse(json), null, 2)}\n`)
+        expect(JSON.parse(json).incidents).toHaveLength(list.length)
+      }),
+    )
+  })
+
+  it('writes search.json as JSON.stringify writes its data, with <, >, & and line separators escaped (property)', () => {
+    fc.assert(
+      fc.property(entries, (list) => {
+        const json = searchIndex(made(list))
+        const escaped = JSON.stringify(JSON.parse(json)).replace(
+          /[<>&\u2028\u2029]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        )
+        expect(json).toBe(escaped)
+      }),
+    )
+  })
+
+  it('writes the sitemap with every URL, each on its own indented lines (property)', () => {
+    fc.assert(
+      fc.property(entries, (list) => {
+        const xml = sitemapXml(
+          site,
+          made(list).map((e, n) => ({ path: e.path, ...(n % 2 === 0 && { lastmod: e.started }) })),
+        )
+        const doc = parse(xml) as { urlset: { url?: { loc: string } | Array<{ loc: string }> } }
+        const urls = [doc.urlset.url ?? []].flat()
+        expect(urls.map((u) => u.loc)).toEqual(made(list).map(pageUrl))
+        expect(xml.split('\n').filter((line) => line.startsWith('  <url>'))).toHaveLength(list.length)
+      }),
+    )
+  })
+})
+
 describe('searchIndex', () => {
   const words =
     'connection pool saturated during the weekday peak while a batch job ran against the same database'

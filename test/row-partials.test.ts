@@ -135,4 +135,36 @@ describe('PageRows', () => {
     expect(Buffer.from(page).toString()).toBe('<ol>\n  <li>\n  A\n  </li>\n</ol>\n')
     expect(Buffer.from(page).toString()).toBe(templates.render('list.html', view([['a', 'A']])))
   })
+
+  it('copies the kept items of a joined file (incidents.json, search.json, the sitemap) and makes the others', () => {
+    setUp()
+    const file = (items: Array<[string | undefined, string]>) => ({
+      head: '[',
+      items: items.map(([key, text]) => ({ key, text: () => text })),
+      separator: ',',
+      tail: ']\n',
+    })
+    const write = (rows: PageRows, items: Array<[string | undefined, string]>) => {
+      const bytes = rows.joined('list.json', file(items))
+      writeFileSync(join(dir, 'site', 'list.json'), bytes)
+      rows.save(dir)
+      return Buffer.from(bytes).toString()
+    }
+    expect(
+      write(PageRows.empty(dir, 'k'), [
+        ['a', '"Ä"'],
+        ['b', '"B"'],
+        [undefined, '0'],
+      ]),
+    ).toBe('["Ä","B",0]\n')
+    // Kept by key: "a" comes back as it was written, whatever its text now; "c" is new; no key: made.
+    expect(
+      write(PageRows.load(dir, 'k'), [
+        ['c', '"C"'],
+        ['a', '"changed"'],
+        [undefined, '1'],
+      ]),
+    ).toBe('["C","Ä",1]\n')
+    expect(write(PageRows.load(dir, 'k'), [])).toBe('[]\n')
+  })
 })

@@ -16,7 +16,16 @@ import type { Config } from '../validate/schema.js'
 import type { Instant } from '../validate/timestamps.js'
 import { barChartSvg, lineChartSvg, stackedColumnsSvg } from './bar-chart-svg.js'
 import type { SiteEntry, SiteInfo } from './feeds.js'
-import { atomFeed, incidentsJson, jsonFeed, rssFeed, searchIndex, sitemapXml } from './feeds.js'
+import type { JoinedFile } from './feeds.js'
+import {
+  atomFeed,
+  incidentsJsonParts,
+  joinedText,
+  jsonFeed,
+  rssFeed,
+  searchIndexParts,
+  sitemapParts,
+} from './feeds.js'
 import { metricChartSvg, metricTable } from './metric-chart-svg.js'
 import { actionItemsView, excerpt, incidentView, indexView, paths, siteContext, statsView } from './pages.js'
 import { proseHtml } from './prose-html.js'
@@ -250,8 +259,15 @@ export function aggregateSteps(
     rows ? rows.kept.render(layouts, name, path, view, partials) : layouts.render(name, view)
   let rollups: Rollups | undefined
   let entries: SiteEntry[] | undefined
+  const entryKeys = new Map<SiteEntry, string | undefined>()
   const allEntries = () =>
-    (entries ??= summaries.map((s) => ({ ...s.entry, updated: Math.max(s.lastChange, updated(s)) })))
+    (entries ??= summaries.map((s) => {
+      const entry = { ...s.entry, updated: Math.max(s.lastChange, updated(s)) }
+      if (rows) entryKeys.set(entry, rows.keyOf(s))
+      return entry
+    }))
+  const entryKey = (entry: SiteEntry) => entryKeys.get(entry)
+  const joined = (path: string, file: JoinedFile) => (rows ? rows.kept.joined(path, file) : joinedText(file))
   const info: SiteInfo = {
     title: config.site.title,
     ...(config.site.description && { description: config.site.description }),
@@ -300,17 +316,20 @@ export function aggregateSteps(
     ['feed.xml', () => atomFeed(info, allEntries())],
     ['rss.xml', () => rssFeed(info, allEntries())],
     ['feed.json', () => jsonFeed(info, allEntries())],
-    ['incidents.json', () => incidentsJson(info, allEntries())],
-    ['search.json', () => searchIndex(allEntries())],
+    ['incidents.json', () => joined('incidents.json', incidentsJsonParts(info, allEntries(), entryKey))],
+    ['search.json', () => joined('search.json', searchIndexParts(allEntries(), entryKey))],
     [
       'sitemap.xml',
       () =>
-        sitemapXml(info, [
-          { path: '' },
-          { path: 'stats/' },
-          { path: 'action-items/' },
-          ...allEntries().map((e) => ({ path: e.path, lastmod: e.updated })),
-        ]),
+        joined(
+          'sitemap.xml',
+          sitemapParts(info, [
+            { path: '' },
+            { path: 'stats/' },
+            { path: 'action-items/' },
+            ...allEntries().map((e) => ({ path: e.path, lastmod: e.updated, key: entryKey(e) })),
+          ]),
+        ),
     ],
   ]
 }

@@ -300,24 +300,60 @@ export function jsonFeed(site: SiteInfo, entries: readonly SiteEntry[]): string 
 // ── Other machine-readable files ────────────────────────────────────────────────────────────────────
 
 /**
+ * A file of items between a head and a tail: `head + items.join(separator) + tail`. Each item has the
+ * key that decides its text, when it has one (see `PageRows.joined`, which keeps them between builds).
+ */
+export interface JoinedFile {
+  head: string
+  items: Array<{ key: string | undefined; text: () => string }>
+  separator: string
+  tail: string
+}
+
+/** A `JoinedFile`'s text. */
+export function joinedText(file: JoinedFile): string {
+  return `${file.head}${file.items.map((item) => item.text()).join(file.separator)}${file.tail}`
+}
+
+/** What decides an entry's part of a file over all incidents (its record's hash), if anything does. */
+export type EntryKey = (entry: SiteEntry) => string | undefined
+
+const sitemapNamespace = 'http://www.sitemaps.org/schemas/sitemap/0.9'
+
+/**
  * `sitemap.xml` (https://www.sitemaps.org/protocol.html): each path as an absolute URL, in the order
  * given, with `lastmod` as a W3C datetime when known. (The protocol's 50,000-URL limit is far beyond an
  * incident history.)
  */
 export function sitemapXml(site: SiteInfo, paths: readonly { path: string; lastmod?: number }[]): string {
-  const urlset = el(
-    'urlset',
-    { xmlns: 'http://www.sitemaps.org/schemas/sitemap/0.9' },
-    ...paths.map(({ path, lastmod }) =>
-      el(
-        'url',
-        {},
-        el('loc', {}, siteUrl(site, path)),
-        ...(lastmod === undefined ? [] : [el('lastmod', {}, iso(lastmod))]),
-      ),
-    ),
-  )
-  return xmlDocument(urlset)
+  return joinedText(sitemapParts(site, paths))
+}
+
+/** `sitemapXml` as a `JoinedFile`: a `<url>` per path; a path's `key` decides its text with its `lastmod`. */
+export function sitemapParts(
+  site: SiteInfo,
+  paths: readonly { path: string; lastmod?: number; key?: string }[],
+): JoinedFile {
+  const url = ({ path, lastmod }: { path: string; lastmod?: number }) =>
+    el(
+      'url',
+      {},
+      el('loc', {}, siteUrl(site, path)),
+      ...(lastmod === undefined ? [] : [el('lastmod', {}, iso(lastmod))]),
+    )
+  if (paths.length === 0) {
+    const text = xmlDocument(el('urlset', { xmlns: sitemapNamespace }))
+    return { head: text, items: [], separator: '', tail: '' }
+  }
+  return {
+    head: `<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="${escapeXml(sitemapNamespace, namedReferences, true)}">\n`,
+    items: paths.map((p) => ({
+      key: p.key === undefined ? undefined : `${p.key}.${p.lastmod ?? ''}`,
+      text: () => serialize(url(p), namedReferences, '  '),
+    })),
+    separator: '\n',
+    tail: '\n</urlset>\n',
+  }
 }
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000))
@@ -328,26 +364,52 @@ const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 100
  * input is missing.
  */
 export function incidentsJson(site: SiteInfo, entries: readonly SiteEntry[]): string {
-  const incidents = [...entries]
-    .sort((a, b) => b.started - a.started || compare(a.id, b.id))
-    .map((entry) => ({
-      id: entry.id,
-      title: entry.title,
-      url: siteUrl(site, entry.path),
-      severity: entry.severity,
-      status: entry.status,
-      type: entry.type,
-      services: entry.services,
-      tags: entry.tags,
-      started: iso(entry.started),
-      resolved: entry.resolved === null ? null : iso(entry.resolved),
-      time_to_detect: seconds(entry.figures.time_to_detect),
-      time_to_acknowledge: seconds(entry.figures.time_to_acknowledge),
-      time_to_mitigate: seconds(entry.figures.time_to_mitigate),
-      time_to_resolve: seconds(entry.figures.time_to_resolve),
-      impact_duration: seconds(entry.figures.impact_duration),
-    }))
-  return `${JSON.stringify({ version: 1, title: site.title, home_page_url: site.baseUrl, incidents }, null, 2)}\n`
+  return joinedText(incidentsJsonParts(site, entries))
+}
+
+/** `incidentsJson` as a `JoinedFile`: an item per incident, decided by `keyOf` (its record). */
+export function incidentsJsonParts(
+  site: SiteInfo,
+  entries: readonly SiteEntry[],
+  keyOf?: EntryKey,
+): JoinedFile {
+  const sorted = [...entries].sort((a, b) => b.started - a.started || compare(a.id, b.id))
+  const doc = (incidents: unknown[]) =>
+    `${JSON.stringify({ version: 1, title: site.title, home_page_url: site.baseUrl, incidents }, null, 2)}\n`
+  if (sorted.length === 0) return { head: doc([]), items: [], separator: '', tail: '' }
+  // Note: the document as JSON.stringify(…, null, 2) writes it: each incident an object indented by
+  // four spaces (JSON escapes every line break inside strings, so each \n is one of its own lines).
+  const empty = doc([])
+  const marker = '"incidents": []\n}\n'
+  return {
+    head: `${empty.slice(0, -marker.length)}"incidents": [\n    `,
+    items: sorted.map((entry) => ({
+      key: keyOf?.(entry),
+      text: () => JSON.stringify(incidentJson(site, entry), null, 2).replace(/\n/g, '\n    '),
+    })),
+    separator: ',\n    ',
+    tail: '\n  ]\n}\n',
+  }
+}
+
+function incidentJson(site: SiteInfo, entry: SiteEntry) {
+  return {
+    id: entry.id,
+    title: entry.title,
+    url: siteUrl(site, entry.path),
+    severity: entry.severity,
+    status: entry.status,
+    type: entry.type,
+    services: entry.services,
+    tags: entry.tags,
+    started: iso(entry.started),
+    resolved: entry.resolved === null ? null : iso(entry.resolved),
+    time_to_detect: seconds(entry.figures.time_to_detect),
+    time_to_acknowledge: seconds(entry.figures.time_to_acknowledge),
+    time_to_mitigate: seconds(entry.figures.time_to_mitigate),
+    time_to_resolve: seconds(entry.figures.time_to_resolve),
+    impact_duration: seconds(entry.figures.impact_duration),
+  }
 }
 
 /** The search index's columns, in the order each row holds them. */
@@ -371,23 +433,33 @@ export const searchFields = [
  * and U+2029 are written as `\u` escapes, so the JSON can also be inlined in a `<script>` element.
  */
 export function searchIndex(entries: readonly SiteEntry[]): string {
-  const items = [...entries]
-    .sort((a, b) => b.started - a.started || compare(a.id, b.id))
-    .map((e) => [
-      e.id,
-      e.title,
-      e.path,
-      truncate(e.summary, searchSummaryLength),
-      e.services,
-      e.tags,
-      e.severity,
-      e.status,
-      new Date(e.started).getUTCFullYear(),
-    ])
-  return JSON.stringify({ fields: searchFields, items }).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
+  return joinedText(searchIndexParts(entries))
+}
+
+/** `searchIndex` as a `JoinedFile`: a row per incident, decided by `keyOf` (its record). */
+export function searchIndexParts(entries: readonly SiteEntry[], keyOf?: EntryKey): JoinedFile {
+  return {
+    head: `{"fields":${JSON.stringify(searchFields)},"items":[`,
+    items: [...entries]
+      .sort((a, b) => b.started - a.started || compare(a.id, b.id))
+      .map((e) => ({
+        key: keyOf?.(e),
+        text: () =>
+          JSON.stringify([
+            e.id,
+            e.title,
+            e.path,
+            truncate(e.summary, searchSummaryLength),
+            e.services,
+            e.tags,
+            e.severity,
+            e.status,
+            new Date(e.started).getUTCFullYear(),
+          ]).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      })),
+    separator: ',',
+    tail: ']}',
+  }
 }
 
 /** At most `max` characters (code points), cut at a word boundary when one is near, ending in `…`. */

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import type Handlebars from 'handlebars'
 import writeFileAtomic from 'write-file-atomic'
 import type { Templates } from '../render/templates.js'
+import type { JoinedFile } from './feeds.js'
 
 /**
  * What decides a row's HTML, on the row's view (a symbol: layouts never see it). Two rows with the
@@ -39,8 +40,8 @@ export function pageRowsPath(outDir: string): string {
 }
 
 /**
- * The rows of the pages over all incidents (the index, the action items), kept from one build to the
- * next: a build renders through the theme's row partials (`incident-row`, `open-action-item`,
+ * The rows of the pages over all incidents (the index, the action items; and the entries of
+ * incidents.json, search.json and the sitemap, see `joined`), kept from one build to the next: a build renders through the theme's row partials (`incident-row`, `open-action-item`,
  * `closed-action-item`) only the rows it has not seen, and copies the others, as bytes, from the page
  * it wrote last time. A page is made as a string with a placeholder for each row, then the rows'
  * bytes are put in its place — so at 10,000 incidents the ~20 MB of rows are neither rendered,
@@ -154,6 +155,37 @@ export class PageRows {
     chunks.push(Buffer.from(text.slice(at)))
     this.written.set(path, { keys: rowKeys, spans })
     return Buffer.concat(chunks)
+  }
+
+  /**
+   * A file made of items between a head and a tail (`incidents.json`, `search.json`, `sitemap.xml`), as
+   * bytes: an item with a key is copied from the file last written at `path` when it was there, the
+   * others are made by their `text()`.
+   */
+  joined(path: string, file: JoinedFile): Uint8Array {
+    const kept = this.kept(path)
+    const chunks: Uint8Array[] = []
+    const keys: string[] = []
+    const spans: number[] = []
+    let size = 0
+    const push = (bytes: Uint8Array) => {
+      chunks.push(bytes)
+      size += bytes.length
+    }
+    push(Buffer.from(file.head))
+    const separator = Buffer.from(file.separator)
+    for (const [i, item] of file.items.entries()) {
+      if (i > 0) push(separator)
+      const bytes = (item.key === undefined ? undefined : kept(item.key)) ?? Buffer.from(item.text())
+      if (item.key !== undefined) {
+        keys.push(item.key)
+        spans.push(size, bytes.length)
+      }
+      push(bytes)
+    }
+    push(Buffer.from(file.tail))
+    this.written.set(path, { keys, spans })
+    return Buffer.concat(chunks, size)
   }
 
   /**
