@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -8,17 +9,16 @@ import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
 afterAll(removeTempDirs)
 
 describe('watchPaths', () => {
-  let stop: (() => Promise<void>) | undefined
+  const stops: Array<() => Promise<void>> = []
   afterEach(async () => {
-    await stop?.()
-    stop = undefined
+    for (const stop of stops.splice(0)) await stop()
   })
 
   /** Watches `paths`; `seen()` is how many bursts of changes were reported so far. */
   async function watching(paths: string[]) {
     let count = 0
     const watcher = await watchPaths(paths, () => (count += 1), 20)
-    stop = () => watcher.close()
+    stops.push(() => watcher.close())
     const seen = () => count
     /** Runs `change`, then waits until it is reported (and for any events still on their way). */
     const reports = async (change: () => Promise<unknown>) => {
@@ -73,5 +73,22 @@ describe('watchPaths', () => {
     await reports(() => rm(templates, { recursive: true }))
     await reports(() => mkdir(templates))
     await reports(() => writeFile(join(templates, 'postmortem.md.hbs'), 'x'))
+  })
+
+  it('watches for a folder whose parents do not exist yet', async () => {
+    const dir = await makeTempDir()
+    const theme = join(dir, 'themes', 'ours', 'layouts')
+    const { reports } = await watching([theme])
+    await reports(() => mkdir(theme, { recursive: true }))
+    await reports(() => writeFile(join(theme, 'index.html.hbs'), 'x'))
+    await reports(() => writeFile(join(theme, 'index.html.hbs'), 'y'))
+    // All of it made at once, before any watch hears of the first folder.
+    const other = join(dir, 'other', 'deep', 'templates')
+    const more = await watching([other])
+    await more.reports(async () => {
+      mkdirSync(other, { recursive: true })
+      writeFileSync(join(other, 'postmortem.md.hbs'), 'x')
+    })
+    await more.reports(() => writeFile(join(other, 'postmortem.md.hbs'), 'y'))
   })
 })

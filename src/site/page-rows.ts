@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type Handlebars from 'handlebars'
 import writeFileAtomic from 'write-file-atomic'
@@ -40,12 +40,13 @@ export function pageRowsPath(outDir: string): string {
 }
 
 /**
- * The rows of the pages over all incidents (the index, the action items; and the entries of
- * incidents.json, search.json and the sitemap, see `joined`), kept from one build to the next: a build renders through the theme's row partials (`incident-row`, `open-action-item`,
- * `closed-action-item`) only the rows it has not seen, and copies the others, as bytes, from the page
- * it wrote last time. A page is made as a string with a placeholder for each row, then the rows'
- * bytes are put in its place — so at 10,000 incidents the ~20 MB of rows are neither rendered,
- * decoded nor encoded again when one record changes.
+ * The rows of the pages over all incidents, kept from one build to the next: the index's and the
+ * action items' (drawn by the theme's row partials `incident-row`, `open-action-item` and
+ * `closed-action-item`), and the entries of incidents.json, search.json and the sitemap (`joined`).
+ * A build renders only the rows it has not seen and copies the others, as bytes, from the file it
+ * wrote last time. A page is made as a string with a placeholder for each row, then the rows' bytes
+ * are put in their places — so at 10,000 incidents the ~20 MB of rows are neither rendered, decoded
+ * nor encoded again when one record changes.
  *
  * Only partials that `rowPartialIsPure` accepts are kept this way; a row partial that looks at
  * anything beyond its row and `@root.site` is rendered every time, as is a row without a key.
@@ -207,10 +208,5 @@ export class PageRows {
     writeFileAtomic.sync(file, JSON.stringify({ format, key: this.key, pages } satisfies StoreFile), {
       fsync: false,
     })
-  }
-
-  /** Forgets the kept rows (when the pages they point into are about to change). */
-  static remove(outDir: string): void {
-    rmSync(pageRowsPath(outDir), { force: true })
   }
 }

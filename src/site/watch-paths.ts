@@ -1,6 +1,6 @@
 import type { Dirent, FSWatcher } from 'node:fs'
 import { readdirSync, statSync, watch } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 
 const hidden = (name: string) => name.startsWith('.')
 
@@ -82,10 +82,13 @@ export async function watchPaths(
       }
   }
 
-  /** Watches `root` (a file or folder) by name in its parent folder: it may appear, go, come back. */
-  const watchInParent = (root: string) => {
-    const parent = dirname(root)
-    const name = basename(root)
+  /**
+   * Watches `path` (a root, or a folder on the way to one) by name in its parent folder: it may
+   * appear, go, come back. A parent that does not exist either is watched for in its own parent.
+   */
+  const watchInParent = (path: string) => {
+    const parent = dirname(path)
+    const name = basename(path)
     const known = parents.get(parent)
     if (known) {
       known.names.add(name)
@@ -94,23 +97,29 @@ export async function watchPaths(
     const names = new Set([name])
     const watcher = open(parent, (_event, entry) => {
       if (entry !== undefined && !names.has(entry)) return
-      // A root folder made (again): watch it afresh (the old watch, if any, watched a folder now gone).
       for (const n of entry === undefined ? names : [entry]) {
-        const path = join(parent, n)
-        if (isFolder(path)) {
-          unwatchTree(path)
-          watchTree(path)
+        const child = join(parent, n)
+        if (!isFolder(child)) continue
+        // A root folder made (again): watched afresh (an old watch watched a folder now gone).
+        if (roots.has(child)) {
+          unwatchTree(child)
+          watchTree(child)
         }
+        // A folder on the way to a root that did not exist: the next one down is watched for.
+        for (const root of roots) if (root.startsWith(`${child}${sep}`)) watchInParent(root)
       }
       changed()
     })
     if (watcher) {
       watcher.on('error', () => undefined)
       parents.set(parent, { watcher, names })
-    }
+      // Made while its parent was not watched yet (`mkdir -p`): watched now.
+      if (roots.has(path) && !trees.has(path) && isFolder(path)) watchTree(path)
+    } else if (dirname(parent) !== parent) watchInParent(parent)
   }
 
-  for (const root of new Set(paths.map((p) => resolve(p)))) {
+  const roots = new Set(paths.map((p) => resolve(p)))
+  for (const root of roots) {
     watchInParent(root)
     if (isFolder(root)) watchTree(root)
   }
