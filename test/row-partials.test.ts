@@ -58,7 +58,7 @@ describe('PageRows', () => {
         {
           name: 'list.html',
           file: 'list.html.hbs',
-          text: '<ol>\n{{#each rows}}\n{{> row}}\n{{/each}}\n</ol>\n',
+          text: '<ol>\n{{rows rows "row"}}</ol>\n',
         },
         { name: 'partials/row.html', file: 'row.html.hbs', text: row },
       ],
@@ -67,7 +67,7 @@ describe('PageRows', () => {
     rows: rows.map(([key, title]) => ({ [rowKey]: key, title })),
   })
   const build = (rows: PageRows, row: string, items: Array<[string | undefined, string]>) => {
-    const bytes = rows.render(layouts(row), 'list.html', 'list.html', view(items), ['row'])
+    const bytes = rows.render(layouts(row), 'list.html', 'list.html', view(items))
     writeFileSync(join(dir, 'site', 'list.html'), bytes)
     rows.save(dir)
     return Buffer.from(bytes).toString('utf8')
@@ -80,31 +80,28 @@ describe('PageRows', () => {
   it('renders what the layout renders, then copies a kept row instead of rendering it again', () => {
     setUp()
     const row = '  <li>{{title}} — ü</li>\n'
-    const first = build(PageRows.empty(dir, 'k'), row, [
+    const items: Array<[string, string]> = [
       ['a', 'Alpha & co'],
       ['b', 'Beta'],
-      [undefined, 'No key'],
-    ])
-    expect(first).toBe(
-      layouts(row).render(
-        'list.html',
-        view([
-          ['a', 'Alpha & co'],
-          ['b', 'Beta'],
-          [undefined, 'No key'],
-        ]),
-      ),
-    )
+    ]
+    const first = build(PageRows.empty(dir, 'k'), row, items)
+    expect(first).toBe(layouts(row).render('list.html', view(items)))
+    expect(first).toBe('<ol>\n  <li>Alpha &amp; co — ü</li>\n  <li>Beta — ü</li>\n</ol>\n')
     // Same keys, other titles: a key stands for the row's HTML, so the kept rows come back as they were.
     const second = build(PageRows.load(dir, 'k'), row, [
       ['b', 'changed'],
       ['c', 'Gamma'],
       ['a', 'changed'],
-      [undefined, 'Still rendered'],
     ])
     expect(second).toBe(
-      '<ol>\n  <li>Beta — ü</li>\n  <li>Gamma — ü</li>\n  <li>Alpha &amp; co — ü</li>\n  <li>Still rendered — ü</li>\n</ol>\n',
+      '<ol>\n  <li>Beta — ü</li>\n  <li>Gamma — ü</li>\n  <li>Alpha &amp; co — ü</li>\n</ol>\n',
     )
+    // A list with a row that has no key is drawn whole, as the layout draws it.
+    const third = build(PageRows.load(dir, 'k'), row, [
+      ['a', 'New'],
+      [undefined, 'No key'],
+    ])
+    expect(third).toBe('<ol>\n  <li>New — ü</li>\n  <li>No key — ü</li>\n</ol>\n')
   })
 
   it('renders every row again under another build key, after the page changed, or for an impure partial', () => {
@@ -120,20 +117,23 @@ describe('PageRows', () => {
     expect(JSON.parse(readFileSync(pageRowsPath(dir), 'utf8')).pages).toEqual({})
   })
 
-  it('renders a row partial called indented (Handlebars indents each line) every time', () => {
-    setUp()
+  it('draws rows as each with the partial would: @index, @first, @last, @root', () => {
     const templates = compileTemplates({
       html: true,
       cwd: '.',
       templates: [
-        { name: 'list.html', file: 'l', text: '<ol>\n{{#each rows}}\n  {{> row}}\n{{/each}}\n</ol>\n' },
-        { name: 'partials/row.html', file: 'r', text: '<li>\n{{title}}\n</li>\n' },
+        { name: 'list.html', file: 'l', text: '{{#with inner}}{{rows ../rows "row"}}{{/with}}' },
+        { name: 'each.html', file: 'e', text: '{{#each rows}}{{> row}}{{/each}}' },
+        {
+          name: 'partials/row.html',
+          file: 'r',
+          text: '{{@index}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}}:{{title}}@{{@root.site}};',
+        },
       ],
     })
-    const rows = PageRows.empty(dir, 'k')
-    const page = rows.render(templates, 'list.html', 'list.html', view([['a', 'A']]), ['row'])
-    expect(Buffer.from(page).toString()).toBe('<ol>\n  <li>\n  A\n  </li>\n</ol>\n')
-    expect(Buffer.from(page).toString()).toBe(templates.render('list.html', view([['a', 'A']])))
+    const page = { site: 'S', inner: {}, rows: [{ title: 'a' }, { title: 'b' }, { title: 'c' }] }
+    expect(templates.render('list.html', page)).toBe('0F:a@S;1:b@S;2L:c@S;')
+    expect(templates.render('list.html', page)).toBe(templates.render('each.html', page))
   })
 
   it('copies the kept items of a joined file (incidents.json, search.json, the sitemap) and makes the others', () => {

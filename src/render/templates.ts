@@ -23,11 +23,11 @@ export class TemplateError extends PostmortemError {
 
 /** Compiled templates by name (`postmortem.md`, `issue.md`), with their partials registered. */
 export interface Templates {
-  /** Renders template `name`; `runtime.partials` stand in for registered partials of the same names. */
+  /** Renders template `name`; `runtime.helpers` stand in for registered helpers of the same names. */
   render(
     name: string,
     view: object,
-    runtime?: { partials?: Record<string, Handlebars.TemplateDelegate> },
+    runtime?: { helpers?: Record<string, Handlebars.HelperDelegate> },
   ): string
   /** The registered partial `name` (`base`, not `partials/base.html`), as Handlebars calls it. */
   partial(name: string): Handlebars.TemplateDelegate | undefined
@@ -131,10 +131,42 @@ export function compileTemplates(sources: TemplateSources): Templates {
   return templates
 }
 
+/**
+ * `{{rows list "partial"}}` in a layout: the partial once for each item of `list`, one after another, as
+ * `{{#each list}}{{> partial}}{{/each}}` would draw it — the item as its context, `@index`, `@first`
+ * and `@last`, the page as `@root` — except that `../` leads nowhere. The index and the action items
+ * draw their rows this way, so that a build can keep the rows of unchanged records (`PageRows`).
+ */
+export function rowsHelper(
+  partial: (name: string) => Handlebars.TemplateDelegate | undefined,
+): Handlebars.HelperDelegate {
+  return (list: unknown, name: unknown, options: Handlebars.HelperOptions) => {
+    const template = typeof name === 'string' ? partial(name) : undefined
+    if (!template) throw new Error(`\`rows\` needs the name of a partial, got ${String(name)}`)
+    if (!Array.isArray(list)) throw new Error('`rows` needs a list')
+    const html = list.map((row: unknown, i) => template(row, { data: rowData(options, i, list.length) }))
+    return new Handlebars.SafeString(html.join(''))
+  }
+}
+
+/** The `@`-variables of row `index` of `length` drawn by `rows`. */
+export function rowData(options: Handlebars.HelperOptions, index: number, length: number): unknown {
+  const data = Handlebars.createFrame(options.data) as Record<string, unknown>
+  data.index = index
+  data.first = index === 0
+  data.last = index === length - 1
+  return data
+}
+
 function compile(sources: TemplateSources): Templates {
   const shown = (file: string) => relative(sources.cwd, file) || file
   const hb = Handlebars.create()
   registerHelpers(hb, sources.html ? formatHelpers : helpers)
+  if (sources.html)
+    hb.registerHelper(
+      'rows',
+      rowsHelper((name) => partials.get(name)?.template),
+    )
   const compiled = new Map<string, Handlebars.TemplateDelegate>()
   const partials = new Map<string, { template: Handlebars.TemplateDelegate; source: string }>()
   const pure = new Map<string, boolean>()

@@ -255,8 +255,8 @@ export function aggregateSteps(
   const { config, audience, at, layouts } = context
   const page = (path: string, title: string) => siteContext(config, audience, path, title, context.generator)
   const keyOf = rows?.keyOf
-  const render = (name: string, path: string, view: object, partials: string[]) =>
-    rows ? rows.kept.render(layouts, name, path, view, partials) : layouts.render(name, view)
+  const render = (name: string, path: string, view: object) =>
+    rows ? rows.kept.render(layouts, name, path, view) : layouts.render(name, view)
   let rollups: Rollups | undefined
   let entries: SiteEntry[] | undefined
   const entryKeys = new Map<SiteEntry, string | undefined>()
@@ -278,20 +278,15 @@ export function aggregateSteps(
     [
       paths.index,
       () =>
-        render(
-          'index.html',
-          paths.index,
-          {
-            ...page(paths.index, config.site.title),
-            ...indexView(
-              summaries,
-              config,
-              new Map(summaries.map((s) => [s.incident.id, s.entry.summary])),
-              keyOf,
-            ),
-          },
-          ['incident-row'],
-        ),
+        render('index.html', paths.index, {
+          ...page(paths.index, config.site.title),
+          ...indexView(
+            summaries,
+            config,
+            new Map(summaries.map((s) => [s.incident.id, s.entry.summary])),
+            keyOf,
+          ),
+        }),
     ],
     [
       paths.stats,
@@ -306,12 +301,10 @@ export function aggregateSteps(
     [
       paths.actions,
       () =>
-        render(
-          'action-items.html',
-          paths.actions,
-          { ...page(paths.actions, 'Action items'), ...actionItemsView(summaries, config, at, keyOf) },
-          ['open-action-item', 'closed-action-item'],
-        ),
+        render('action-items.html', paths.actions, {
+          ...page(paths.actions, 'Action items'),
+          ...actionItemsView(summaries, config, at, keyOf),
+        }),
     ],
     ['feed.xml', () => atomFeed(info, allEntries())],
     ['rss.xml', () => rssFeed(info, allEntries())],

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type Handlebars from 'handlebars'
+import Handlebars from 'handlebars'
 import writeFileAtomic from 'write-file-atomic'
 import type { Templates } from '../render/templates.js'
+import { rowData, rowsHelper } from '../render/templates.js'
 import type { JoinedFile } from './feeds.js'
 
 /**
@@ -106,56 +107,57 @@ export class PageRows {
   }
 
   /**
-   * Renders layout `name` for the page at site path `path`, rows through `partials` (names of row
-   * partials) kept or rendered, and returns the page's bytes.
+   * Renders layout `name` for the page at site path `path` and returns its bytes: the lists it draws
+   * with `{{rows list "partial"}}` through a pure row partial (`rowPartialIsPure`), of rows that all
+   * have a key, are made of the rows kept from the last build and, for the others, the partial.
    */
-  render(
-    layouts: Templates,
-    name: string,
-    path: string,
-    view: object,
-    partials: readonly string[],
-  ): Uint8Array {
-    const pure = partials.filter((p) => layouts.pureRow(p))
-    if (pure.length === 0) return Buffer.from(layouts.render(name, view))
+  render(layouts: Templates, name: string, path: string, view: object): Uint8Array {
     const kept = this.kept(path)
-    const rows: Uint8Array[] = []
-    const keys: Array<string | undefined> = []
-    const mark = `\u0000row-${this.nonce}-`
-    const overrides: Record<string, Handlebars.TemplateDelegate> = {}
-    for (const partial of pure) {
-      const real = layouts.partial(partial)!
-      overrides[partial] = ((context: KeyedRow, options: Handlebars.RuntimeOptions & { indent?: string }) => {
-        const key = context?.[rowKey]
-        // Note: an indented (standalone) partial call is indented line by line by Handlebars: not kept.
-        if (typeof key !== 'string' || options.indent) return real(context, options)
-        const id = `${partial}\u0000${key}`
-        rows.push(kept(id) ?? Buffer.from(real(context, options)))
-        keys.push(id)
-        return `${mark}${rows.length - 1}\u0000`
-      }) as Handlebars.TemplateDelegate
-    }
-    const text = layouts.render(name, view, { partials: overrides })
-    // The page: its text between placeholders, and each row's bytes where its placeholder was.
+    const mark = `\u0000rows-${this.nonce}-`
+    /** The lists the page draws, by placeholder: their rows, and how to draw one. */
+    const lists: Array<{
+      rows: KeyedRow[]
+      partial: string
+      template: Handlebars.TemplateDelegate
+      options: Handlebars.HelperOptions
+    }> = []
+    const rows = ((list: unknown, partial: unknown, options: Handlebars.HelperOptions) => {
+      const template = typeof partial === 'string' ? layouts.partial(partial) : undefined
+      const keyed =
+        Array.isArray(list) &&
+        list.every((row: KeyedRow) => typeof row?.[rowKey] === 'string') &&
+        typeof partial === 'string' &&
+        layouts.pureRow(partial)
+      if (!template || !keyed) return rowsHelper(layouts.partial)(list, partial, options) as unknown
+      lists.push({ rows: list as KeyedRow[], partial: partial as string, template, options })
+      return new Handlebars.SafeString(`${mark}${lists.length - 1}\u0000`)
+    }) as Handlebars.HelperDelegate
+    const text = layouts.render(name, view, { helpers: { rows } })
+    // The page: its text between placeholders, and the bytes of each list's rows where its placeholder was.
     const chunks: Uint8Array[] = []
     const spans: number[] = []
-    const rowKeys: string[] = []
+    const keys: string[] = []
     let [at, size] = [0, 0]
+    const push = (bytes: Uint8Array) => {
+      chunks.push(bytes)
+      size += bytes.length
+    }
     for (let next = text.indexOf(mark); next !== -1; next = text.indexOf(mark, at)) {
       const end = text.indexOf('\u0000', next + mark.length)
-      const index = Number(text.slice(next + mark.length, end))
-      const before = Buffer.from(text.slice(at, next))
-      const row = rows[index]!
-      chunks.push(before, row)
-      size += before.length
-      spans.push(size, row.length)
-      rowKeys.push(keys[index]!)
-      size += row.length
+      push(Buffer.from(text.slice(at, next)))
+      const { rows: list, partial, template, options } = lists[Number(text.slice(next + mark.length, end))]!
+      for (const [i, row] of list.entries()) {
+        const key = `${partial}\u0000${row[rowKey]!}`
+        const bytes = kept(key) ?? Buffer.from(template(row, { data: rowData(options, i, list.length) }))
+        keys.push(key)
+        spans.push(size, bytes.length)
+        push(bytes)
+      }
       at = end + 1
     }
-    chunks.push(Buffer.from(text.slice(at)))
-    this.written.set(path, { keys: rowKeys, spans })
-    return Buffer.concat(chunks)
+    push(Buffer.from(text.slice(at)))
+    if (keys.length > 0) this.written.set(path, { keys, spans })
+    return Buffer.concat(chunks, size)
   }
 
   /**
@@ -185,7 +187,7 @@ export class PageRows {
       push(bytes)
     }
     push(Buffer.from(file.tail))
-    this.written.set(path, { keys, spans })
+    if (keys.length > 0) this.written.set(path, { keys, spans })
     return Buffer.concat(chunks, size)
   }
 
