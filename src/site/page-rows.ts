@@ -112,7 +112,6 @@ export class PageRows {
    * have a key, are made of the rows kept from the last build and, for the others, the partial.
    */
   render(layouts: Templates, name: string, path: string, view: object): Uint8Array {
-    const kept = this.kept(path)
     const mark = `\u0000rows-${this.nonce}-`
     /** The lists the page draws, by placeholder: their rows, and how to draw one. */
     const lists: Array<{
@@ -133,31 +132,21 @@ export class PageRows {
       return new Handlebars.SafeString(`${mark}${lists.length - 1}\u0000`)
     }) as Handlebars.HelperDelegate
     const text = layouts.render(name, view, { helpers: { rows } })
-    // The page: its text between placeholders, and the bytes of each list's rows where its placeholder was.
-    const chunks: Uint8Array[] = []
-    const spans: number[] = []
-    const keys: string[] = []
-    let [at, size] = [0, 0]
-    const push = (bytes: Uint8Array) => {
-      chunks.push(bytes)
-      size += bytes.length
-    }
+    // The page: its text between placeholders, and each list's rows where its placeholder was.
+    const out = this.assemble(path)
+    let at = 0
     for (let next = text.indexOf(mark); next !== -1; next = text.indexOf(mark, at)) {
       const end = text.indexOf('\u0000', next + mark.length)
-      push(Buffer.from(text.slice(at, next)))
+      out.put(Buffer.from(text.slice(at, next)))
       const { rows: list, partial, template, options } = lists[Number(text.slice(next + mark.length, end))]!
-      for (const [i, row] of list.entries()) {
-        const key = `${partial}\u0000${row[rowKey]!}`
-        const bytes = kept(key) ?? Buffer.from(template(row, { data: rowData(options, i, list.length) }))
-        keys.push(key)
-        spans.push(size, bytes.length)
-        push(bytes)
-      }
+      for (const [i, row] of list.entries())
+        out.row(`${partial}\u0000${row[rowKey]!}`, () =>
+          template(row, { data: rowData(options, i, list.length) }),
+        )
       at = end + 1
     }
-    push(Buffer.from(text.slice(at)))
-    if (keys.length > 0) this.written.set(path, { keys, spans })
-    return Buffer.concat(chunks, size)
+    out.put(Buffer.from(text.slice(at)))
+    return out.done()
   }
 
   /**
@@ -166,29 +155,46 @@ export class PageRows {
    * others are made by their `text()`.
    */
   joined(path: string, file: JoinedFile): Uint8Array {
+    const out = this.assemble(path)
+    out.put(Buffer.from(file.head))
+    const separator = Buffer.from(file.separator)
+    for (const [i, item] of file.items.entries()) {
+      if (i > 0) out.put(separator)
+      out.row(item.key, item.text)
+    }
+    out.put(Buffer.from(file.tail))
+    return out.done()
+  }
+
+  /**
+   * The file at `path` put together piece by piece: its rows copied from the file last written when
+   * kept there, or made; `done()` returns its bytes and notes where its rows are, for `save`.
+   */
+  private assemble(path: string) {
     const kept = this.kept(path)
     const chunks: Uint8Array[] = []
     const keys: string[] = []
     const spans: number[] = []
     let size = 0
-    const push = (bytes: Uint8Array) => {
+    const put = (bytes: Uint8Array) => {
       chunks.push(bytes)
       size += bytes.length
     }
-    push(Buffer.from(file.head))
-    const separator = Buffer.from(file.separator)
-    for (const [i, item] of file.items.entries()) {
-      if (i > 0) push(separator)
-      const bytes = (item.key === undefined ? undefined : kept(item.key)) ?? Buffer.from(item.text())
-      if (item.key !== undefined) {
-        keys.push(item.key)
-        spans.push(size, bytes.length)
-      }
-      push(bytes)
+    return {
+      put,
+      row(key: string | undefined, make: () => string) {
+        const bytes = (key === undefined ? undefined : kept(key)) ?? Buffer.from(make())
+        if (key !== undefined) {
+          keys.push(key)
+          spans.push(size, bytes.length)
+        }
+        put(bytes)
+      },
+      done: () => {
+        if (keys.length > 0) this.written.set(path, { keys, spans })
+        return Buffer.concat(chunks, size)
+      },
     }
-    push(Buffer.from(file.tail))
-    if (keys.length > 0) this.written.set(path, { keys, spans })
-    return Buffer.concat(chunks, size)
   }
 
   /**
