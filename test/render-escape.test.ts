@@ -9,7 +9,7 @@ import {
   parse,
   visible,
 } from './helpers/markdown-checks.js'
-import { cell, cellCode, code, inline, link, url } from '../src/render/escape.js'
+import { cell, cellCode, code, escapeInline, inline, link, url } from '../src/render/escape.js'
 
 /**
  * The plain-text escapes, checked the way the output is used: embedded in a surrounding document and
@@ -75,6 +75,22 @@ describe('inline', () => {
         expect(normalise(paragraph ? visible(paragraph) : '')).toBe(normalise(text))
       }),
     )
+  })
+
+  it('returns text that needs no escape as it is, exactly as the full escape would', () => {
+    // Characters each rewrite looks at, and the plain ones around them.
+    const chars = [...'aZ09 .,:;!?()/-+=#>@_*`~|&<>[]\\\t\n\rhtpsw', 'http:', 'https:', 'www.', 'é', '\u200B']
+    const text = fc.oneof(
+      fc.array(fc.constantFrom(...chars), { maxLength: 12 }).map((parts) => parts.join('')),
+      hostile,
+      fc.string(),
+    )
+    fc.assert(
+      fc.property(text, (t) => inline(t) === escapeInline(t)),
+      { numRuns: 20_000 },
+    )
+    for (const plain of ['Checkout latency', 'db-7 failover (us-east-1)', 'p99: 2.5 s', 'Ünïcödé 🙂'])
+      expect(inline(plain)).toBe(plain)
   })
 
   it('stays one heading in a heading and one item in a list item', () => {

@@ -4,7 +4,7 @@ import { loadExample } from './helpers/example.js'
 import { attributes, expectWellFormedSvg } from './helpers/svg-checks.js'
 import { formatDuration } from '../src/model/format-duration.js'
 import { phases } from '../src/model/phases.js'
-import { el, escapeXml, raw, safeHttpUrl } from '../src/site/svg.js'
+import { el, escapeXml, formatNumber, raw, safeHttpUrl } from '../src/site/svg.js'
 import { timelineSvg } from '../src/site/timeline-svg.js'
 import type { Incident, TimelineEvent } from '../src/validate/normalize.js'
 import { eventKinds } from '../src/validate/schema.js'
@@ -34,6 +34,40 @@ describe('escapeXml and el', () => {
     )
     expect(el('rect', { width: 3, hidden: false, fill: undefined }).value).toBe('<rect width="3"/>')
     expect(raw('<style>a{}</style>').value).toBe('<style>a{}</style>')
+  })
+
+  it('writes numbers to two decimals, as String() writes them once rounded', () => {
+    const expected = (n: number) => {
+      const rounded = Math.round(n * 100) / 100
+      return String(Object.is(rounded, -0) ? 0 : rounded)
+    }
+    for (const n of [
+      0,
+      -0,
+      0.004,
+      -0.004,
+      -0.005,
+      -0.006,
+      0.005,
+      1.005,
+      -1.5,
+      99.995,
+      -99.995,
+      0.1,
+      1e13 + 0.5,
+    ])
+      expect(formatNumber(n)).toBe(expected(n))
+    expect(formatNumber(-0.05)).toBe('-0.05')
+    expect(formatNumber(12.3)).toBe('12.3')
+    const coordinate = fc.oneof(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.integer({ min: -1e9, max: 1e9 }).map((h) => h / 100),
+      fc.double({ min: -1e15, max: 1e15, noNaN: true }),
+    )
+    fc.assert(
+      fc.property(coordinate, (n) => formatNumber(n) === expected(n)),
+      { numRuns: 20_000 },
+    )
   })
 
   it('refuses event-handler attributes and bad names', () => {

@@ -28,11 +28,20 @@ const blockStart = /^(?:[#>+\-=]|\d+[.)])/
 // An ATX heading drops a closing run of `#` that follows a space.
 const closingHashes = / (#+)$/
 
+// Anything one of the rewrites below could touch, found by one scan: most titles, names and labels
+// have none, and are returned as they are (a property test holds the shortcut to the full escape).
+const needsInlineEscape = /[\t\n\r\\`*_[\]<>|~&@#]| {2}|^[ >+\-=\d]| $|https?:|www\./i
+
 /**
  * Escape text for a paragraph, heading or list item line. Line breaks and tabs become single spaces and
  * the ends are trimmed; the result renders as exactly the input text (mentions keep a zero-width space).
  */
 export function inline(text: string): string {
+  return needsInlineEscape.test(text) ? escapeInline(text) : text
+}
+
+/** `inline()` without its shortcut for text that needs nothing: every rewrite, in order. */
+export function escapeInline(text: string): string {
   const collapsed = text.replace(whitespace, ' ').replace(/^ | $/g, '')
   const escaped = collapsed
     .replace(punctuation, '\\$&')

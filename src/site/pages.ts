@@ -10,6 +10,7 @@ import type { Instant } from '../validate/timestamps.js'
 import type { Audience } from './publish.js'
 import { rowKey } from './page-rows.js'
 import { proseHtml } from './prose-html.js'
+import { replaceWithin, unchanged } from './replace-within.js'
 
 /** Trusted markup for a layout: sanitised HTML or SVG we generated. */
 export type Html = Handlebars.SafeString
@@ -19,14 +20,9 @@ const isTree = (v: unknown): v is Root => typeof v === 'object' && v !== null &&
 
 /** Replaces every prose tree in a view with its sanitised HTML, so layouts print it as is. */
 export function withHtml<T>(view: T): T {
-  const walk = (v: unknown): unknown => {
-    if (isTree(v)) return safe(proseHtml(v))
-    if (Array.isArray(v)) return v.map(walk)
-    if (v !== null && typeof v === 'object' && !(v instanceof Handlebars.SafeString))
-      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item)]))
-    return v
-  }
-  return walk(view) as T
+  return replaceWithin(view, (v) =>
+    v instanceof Handlebars.SafeString ? v : isTree(v) ? safe(proseHtml(v)) : unchanged,
+  ) as T
 }
 
 /** Site-relative paths of the pages; links between pages are made relative from these. */

@@ -1,5 +1,6 @@
 import type { Incident } from '../validate/normalize.js'
 import { isPublic } from '../render/render-postmortem.js'
+import { replaceWithin, unchanged } from './replace-within.js'
 
 /** Who a build is for. */
 export type Audience = 'public' | 'internal'
@@ -9,15 +10,9 @@ const structural = new Set(['id', 'related', 'file', 'timezone', 'severity', 'st
 
 /** Applies `fn` to every string of a record except the structural top-level keys. */
 function mapText<T>(value: T, fn: (text: string) => string): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return fn(v)
-    if (Array.isArray(v)) return v.map(walk)
-    if (v !== null && typeof v === 'object')
-      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item)]))
-    return v
-  }
+  const text = (v: unknown) => (typeof v === 'string' ? fn(v) : unchanged)
   return Object.fromEntries(
-    Object.entries(value as object).map(([k, v]) => [k, structural.has(k) ? v : walk(v)]),
+    Object.entries(value as object).map(([k, v]) => [k, structural.has(k) ? v : replaceWithin(v, text)]),
   ) as T
 }
 
