@@ -6,6 +6,7 @@ import { formatDuration } from '../src/model/format-duration.js'
 import { phases } from '../src/model/phases.js'
 import { el, escapeXml, formatNumber, raw, safeHttpUrl } from '../src/site/svg.js'
 import { timelineSvg } from '../src/site/timeline-svg.js'
+import { textWidth, truncate } from '../src/site/timeline-style.js'
 import type { Incident, TimelineEvent } from '../src/validate/normalize.js'
 import { eventKinds } from '../src/validate/schema.js'
 
@@ -26,6 +27,27 @@ describe('escapeXml and el', () => {
     expect(escapeXml('a\u0000b\u0007c\u001b[31md\u202Ee\u2066f\u0085g\th\ni')).toBe('abc[31mdefg\th\ni')
     expect(escapeXml('x\ud800y')).toBe('x\ufffdy')
     expect(escapeXml('😀')).toBe('😀')
+  })
+
+  it('escapes as the full rewrite would, for any text', () => {
+    const reference = (text: string) =>
+      text
+        .replace(
+          // eslint-disable-next-line no-control-regex -- the characters escapeXml drops
+          /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]/g,
+          '',
+        )
+        .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-ascii' }))
+    fc.assert(
+      fc.property(text, (t) => escapeXml(t) === reference(t)),
+      { numRuns: 5_000 },
+    )
   })
 
   it('escapes attribute values and text, and nests markup', () => {
@@ -91,6 +113,40 @@ describe('escapeXml and el', () => {
       expect(safeHttpUrl(url)).toBeUndefined()
     expect(safeHttpUrl('https://example.com/\u0000')).toBeUndefined()
     expect(safeHttpUrl('https://exa mple.com')).toBeUndefined()
+  })
+})
+
+describe('textWidth and truncate', () => {
+  const chars = (t: string) => Array.from(t)
+  const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }))
+
+  it('count characters, not UTF-16 units', () => {
+    expect(textWidth('abc')).toBeCloseTo(21.6)
+    expect(textWidth('😀😀')).toBe(textWidth('ab'))
+    expect(truncate('😀😀😀😀😀', 30)).toBe('😀😀😀…')
+    fc.assert(
+      fc.property(
+        text,
+        fc.boolean(),
+        (t, bold) => textWidth(t, bold) === chars(t).length * (bold ? 7.92 : 7.2),
+      ),
+    )
+  })
+
+  it('cut text to the width, at a character, with an ellipsis', () => {
+    const reference = (t: string, max: number) => {
+      const all = chars(t)
+      const fit = Math.floor(max / 7.2)
+      return all.length <= fit
+        ? t
+        : `${all
+            .slice(0, Math.max(0, fit - 1))
+            .join('')
+            .trimEnd()}…`
+    }
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 200 }), (t, max) => truncate(t, max) === reference(t, max)),
+    )
   })
 })
 

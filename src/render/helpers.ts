@@ -16,6 +16,10 @@ function inZone(v: Value, zone: Value, pattern: string): string {
   return at === null ? '—' : formatInZone(at, text(zone) || 'UTC', pattern)
 }
 
+// Note: what `toLocaleString('en-US')` formats with, made once: made per call, it was most of the time of
+// a page's numbers.
+const enUS = new Intl.NumberFormat('en-US')
+
 /** Formatting helpers: plain text out, for Markdown templates and HTML layouts alike. */
 export const formatHelpers = {
   /** `2025-01-22 12:03 -08:00`: an instant in a zone, with the offset. */
@@ -31,7 +35,7 @@ export const formatHelpers = {
   /** `518.5 %`: a percentage to one decimal; `—` when unknown. */
   percent: (v: Value) => (typeof v === 'number' && Number.isFinite(v) ? `${v.toFixed(1)} %` : '—'),
   /** `12,400`: a number with thousands separators (en-US, for stable output); `—` when unknown. */
-  number: (v: Value) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US') : '—'),
+  number: (v: Value) => (typeof v === 'number' && Number.isFinite(v) ? enUS.format(v) : '—'),
   /** `yes`/`no`. */
   yesno: (v: Value) => (v ? 'yes' : 'no'),
   /** A value of a closed list as words: `not_doing` → `not doing`. */

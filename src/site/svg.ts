@@ -30,11 +30,25 @@ const entities: Record<string, string> = {
  * overrides can disguise text); lone surrogates become U+FFFD.
  */
 export function escapeXml(text: string): string {
-  if (!needsEscaping.test(text)) return text
+  if (plainAscii(text) || !needsEscaping.test(text)) return text
   return text
     .replace(invisible, '')
     .replace(loneSurrogate, '\ufffd')
     .replace(/[&<>"']/g, (c) => entities[c]!)
+}
+
+/**
+ * True when `text` is printable ASCII without `& < > " '`: nothing to escape (otherwise the regular
+ * expression decides). Note: a loop over the codes costs less than the expression for the short class
+ * names, ids and numbers that make up most of a chart.
+ */
+function plainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x20 || c > 0x7e || c === 0x26 || c === 0x3c || c === 0x3e || c === 0x22 || c === 0x27)
+      return false
+  }
+  return true
 }
 
 /** Markup that is already safe: made by `el()` (escaped) or by `raw()` (trusted constants). */

@@ -121,20 +121,23 @@ function drawMarker(kind: Kind, area: number): string {
 const charWidth = 7.2
 const boldCharWidth = 7.92
 
+// Note: only text with a UTF-16 surrogate is split into its characters; the rest are its own
+// units. `Array.from(text)` for every label and event line was 5 % of a timeline's time.
+const surrogate = /[\ud800-\udfff]/
+const characters = (text: string): string | string[] => (surrogate.test(text) ? Array.from(text) : text)
+
 /** Estimated width of `text` in px at the chart's 12 px. */
 export function textWidth(text: string, bold = false): number {
-  return Array.from(text).length * (bold ? boldCharWidth : charWidth)
+  return characters(text).length * (bold ? boldCharWidth : charWidth)
 }
 
 /** `text` cut to fit `maxWidth`, ending in `…` when cut. */
 export function truncate(text: string, maxWidth: number): string {
-  const chars = Array.from(text)
+  const chars = characters(text)
   const fit = Math.floor(maxWidth / charWidth)
   if (chars.length <= fit) return text
-  return `${chars
-    .slice(0, Math.max(0, fit - 1))
-    .join('')
-    .trimEnd()}…`
+  const kept = chars.slice(0, Math.max(0, fit - 1))
+  return `${(typeof kept === 'string' ? kept : kept.join('')).trimEnd()}…`
 }
 
 /** Joins `parts` with `separator` into lines that fit `width` (bold text). */
