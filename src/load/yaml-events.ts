@@ -68,7 +68,7 @@ export function readByEvents(text: string, maxDepth: number): EventRead | undefi
   let tree: TreeNode | undefined
   return {
     data: data as Record<string, unknown>,
-    nodeAt: (path) => find((tree ??= buildTree(events, text)), path),
+    nodeAt: (path) => find((tree ??= buildTree(events, text)), path, text),
   }
 }
 
@@ -118,23 +118,31 @@ function stringKey(event: ScalarEvent, text: string): boolean {
 }
 
 interface TreeNode {
+  /** A collection's node; scalars keep their event until a path asks for them. */
   node: SourceNode | undefined
+  scalar?: ScalarEvent
   /** Mappings: children by key; sequences: children by index. */
-  keys?: Map<string, { key: SourceNode | undefined; value: TreeNode }>
+  keys?: Map<string, { key: ScalarEvent; value: TreeNode }>
   items?: TreeNode[]
 }
 
+// Note: the tree is made for the first diagnostic of a record that has one, which is most records
+// (lint warnings). Placing each scalar (its offsets, style and text) as the tree was made allocated
+// more than the rest of it; now only the scalars a path ends on are placed.
 function buildTree(events: Event[], text: string): TreeNode {
   const root: TreeNode = { node: undefined, items: [] }
-  const open: Array<{ tree: TreeNode; key: { name: string; node: SourceNode | undefined } | undefined }> = [
+  const open: Array<{ tree: TreeNode; key: { name: string; event: ScalarEvent } | undefined }> = [
     { tree: root, key: undefined },
   ]
   const attach = (child: TreeNode) => {
     const frame = open.at(-1)!
     if (frame.tree.keys === undefined) frame.tree.items!.push(child)
-    else if (frame.key === undefined) frame.key = { name: child.node?.source ?? '', node: child.node }
-    else {
-      frame.tree.keys.set(frame.key.name, { key: frame.key.node, value: child })
+    else if (frame.key === undefined) {
+      // Keys are plain words or quoted strings (see `plainEvents`): their text is their name.
+      const key = child.scalar!
+      frame.key = { name: key.valueStart < 0 ? '' : getScalarValue(text, key), event: key }
+    } else {
+      frame.tree.keys.set(frame.key.name, { key: frame.key.event, value: child })
       frame.key = undefined
     }
   }
@@ -152,7 +160,7 @@ function buildTree(events: Event[], text: string): TreeNode {
         break
       }
       case EVENT_ID.SCALAR:
-        attach({ node: scalarNode(event, text) })
+        attach({ node: undefined, scalar: event })
         break
       case EVENT_ID.POP:
         if (open.length > 1) open.pop()
@@ -196,21 +204,27 @@ function blockHeader(text: string, contentStart: number): number | undefined {
   return match ? lineStart + match.index + match[0].indexOf(match[1]!) : undefined
 }
 
-function find(root: TreeNode, path: DataPath): FoundNode | 'ask-document' {
+function find(root: TreeNode, path: DataPath, text: string): FoundNode | 'ask-document' {
+  const nodeOf = (tree: TreeNode) => (tree.scalar ? scalarNode(tree.scalar, text) : tree.node)
   let tree = root
-  let keyNode: SourceNode | undefined
+  let key: ScalarEvent | undefined
   for (const part of path) {
     let next: TreeNode | undefined
     if (tree.keys) {
       const pair = tree.keys.get(String(part))
       next = pair?.value
-      keyNode = pair?.key
+      key = pair?.key
     } else if (tree.items && typeof part === 'number') {
       next = tree.items[part]
-      keyNode = undefined
+      key = undefined
     }
-    if (next === undefined) return tree.node ? { node: tree.node, found: false } : 'ask-document'
+    if (next === undefined) {
+      const node = nodeOf(tree)
+      return node ? { node, found: false } : 'ask-document'
+    }
     tree = next
   }
-  return tree.node ? { node: tree.node, ...(keyNode && { keyNode }), found: true } : 'ask-document'
+  const node = nodeOf(tree)
+  const keyNode = key && scalarNode(key, text)
+  return node ? { node, ...(keyNode && { keyNode }), found: true } : 'ask-document'
 }
