@@ -81,8 +81,8 @@ export function el(name: string, attrs: Attrs = {}, children?: Child): Markup {
     checkedNames.add(name)
   }
   // Note: a `for…in` over the literal and `+=` instead of `Object.entries` and a template per
-  // attribute: a page's charts make a few thousand elements, and those arrays were a tenth of the
-  // charts' time.
+  // attribute: a page's charts make some hundreds of elements, and the entries arrays showed in
+  // their profile.
   let open = '<' + name
   for (const key in attrs) {
     if (!checkedAttributes.has(key)) {
