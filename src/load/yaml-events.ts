@@ -65,11 +65,7 @@ export function readByEvents(text: string, maxDepth: number): EventRead | undefi
     return undefined
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined
-  let tree: TreeNode | undefined
-  return {
-    data: data as Record<string, unknown>,
-    nodeAt: (path) => find((tree ??= buildTree(events, text)), path, text),
-  }
+  return { data: data as Record<string, unknown>, nodeAt: (path) => find(events, text, path) }
 }
 
 /** One document holding a mapping; no anchors, tags or aliases; plain keys; nesting within bounds. */
@@ -162,59 +158,6 @@ function stringKey(event: ScalarEvent, text: string): boolean {
   return getScalarValue(text, event) !== '__proto__'
 }
 
-interface TreeNode {
-  /** A collection's node; scalars keep their event until a path asks for them. */
-  node: SourceNode | undefined
-  scalar?: ScalarEvent
-  /** Mappings: children by key; sequences: children by index. */
-  keys?: Map<string, { key: ScalarEvent; value: TreeNode }>
-  items?: TreeNode[]
-}
-
-// Note: the tree is made for the first diagnostic of a record that has one, which is most records
-// (lint warnings). Placing each scalar (its offsets, style and text) as the tree was made allocated
-// more than the rest of it; now only the scalars a path ends on are placed.
-function buildTree(events: Event[], text: string): TreeNode {
-  const root: TreeNode = { node: undefined, items: [] }
-  const open: Array<{ tree: TreeNode; key: { name: string; event: ScalarEvent } | undefined }> = [
-    { tree: root, key: undefined },
-  ]
-  const attach = (child: TreeNode) => {
-    const frame = open.at(-1)!
-    if (frame.tree.keys === undefined) frame.tree.items!.push(child)
-    else if (frame.key === undefined) {
-      // Keys are plain words or quoted strings (see `plainEvents`): their text is their name.
-      const key = child.scalar!
-      frame.key = { name: key.valueStart < 0 ? '' : getScalarValue(text, key), event: key }
-    } else {
-      frame.tree.keys.set(frame.key.name, { key: frame.key.event, value: child })
-      frame.key = undefined
-    }
-  }
-  for (const event of events) {
-    switch (event.type) {
-      case EVENT_ID.MAPPING:
-      case EVENT_ID.SEQUENCE: {
-        const map = event.type === EVENT_ID.MAPPING
-        const tree: TreeNode = {
-          node: { start: event.start, end: undefined, style: map ? 'MAP' : 'SEQ', source: undefined },
-          ...(map ? { keys: new Map() } : { items: [] }),
-        }
-        attach(tree)
-        open.push({ tree, key: undefined })
-        break
-      }
-      case EVENT_ID.SCALAR:
-        attach({ node: undefined, scalar: event })
-        break
-      case EVENT_ID.POP:
-        if (open.length > 1) open.pop()
-        break
-    }
-  }
-  return root.items![0] ?? root
-}
-
 /** The scalar as `yaml` places it; undefined for an empty value (`key:`), which has no offsets here. */
 function scalarNode(event: ScalarEvent, text: string): SourceNode | undefined {
   const { valueStart: start, valueEnd: end } = event
@@ -249,27 +192,69 @@ function blockHeader(text: string, contentStart: number): number | undefined {
   return match ? lineStart + match.index + match[0].indexOf(match[1]!) : undefined
 }
 
-function find(root: TreeNode, path: DataPath, text: string): FoundNode | 'ask-document' {
-  const nodeOf = (tree: TreeNode) => (tree.scalar ? scalarNode(tree.scalar, text) : tree.node)
-  let tree = root
+/**
+ * The node at `path`, found by walking the events: in a mapping, past each key that is not the one
+ * asked for and its whole value; in a sequence, past the items before the one asked for.
+ *
+ * Note: most records have a lint warning, so most records are asked for a path or two. A tree of the
+ * record made for that (maps of keys, lists of items) allocated more than validating it; a walk over
+ * the events allocates nothing but the node it returns.
+ */
+function find(events: readonly Event[], text: string, path: DataPath): FoundNode | 'ask-document' {
+  let at = events.findIndex((e) => e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE)
+  if (at < 0) return 'ask-document'
   let key: ScalarEvent | undefined
   for (const part of path) {
-    let next: TreeNode | undefined
-    if (tree.keys) {
-      const pair = tree.keys.get(String(part))
-      next = pair?.value
-      key = pair?.key
-    } else if (tree.items && typeof part === 'number') {
-      next = tree.items[part]
-      key = undefined
+    const collection = events[at]!
+    let next = -1
+    if (collection.type === EVENT_ID.MAPPING) {
+      const name = String(part)
+      // Keys are plain words or quoted strings (see `plainEvents`), written once each.
+      for (let i = at + 1; events[i]!.type !== EVENT_ID.POP; i = after(events, i + 1)) {
+        const candidate = events[i] as ScalarEvent
+        if ((candidate.valueStart < 0 ? '' : getScalarValue(text, candidate)) === name) {
+          next = i + 1
+          key = candidate
+          break
+        }
+      }
+    } else if (collection.type === EVENT_ID.SEQUENCE && typeof part === 'number') {
+      for (let i = at + 1, n = 0; events[i]!.type !== EVENT_ID.POP; i = after(events, i), n++)
+        if (n === part) {
+          next = i
+          key = undefined
+          break
+        }
     }
-    if (next === undefined) {
-      const node = nodeOf(tree)
+    if (next < 0) {
+      const node = nodeAt(events[at]!, text)
       return node ? { node, found: false } : 'ask-document'
     }
-    tree = next
+    at = next
   }
-  const node = nodeOf(tree)
+  const node = nodeAt(events[at]!, text)
   const keyNode = key && scalarNode(key, text)
   return node ? { node, ...(keyNode && { keyNode }), found: true } : 'ask-document'
+}
+
+/** The index of the event after the node that starts at `i` (a collection: after its end). */
+function after(events: readonly Event[], i: number): number {
+  const first = events[i]!.type
+  if (first !== EVENT_ID.MAPPING && first !== EVENT_ID.SEQUENCE) return i + 1
+  let depth = 0
+  do {
+    const type = events[i]!.type
+    if (type === EVENT_ID.MAPPING || type === EVENT_ID.SEQUENCE) depth += 1
+    else if (type === EVENT_ID.POP) depth -= 1
+    i += 1
+  } while (depth > 0)
+  return i
+}
+
+/** Where the node of an event is written. */
+function nodeAt(event: Event, text: string): SourceNode | undefined {
+  if (event.type === EVENT_ID.SCALAR) return scalarNode(event, text)
+  if (event.type !== EVENT_ID.MAPPING && event.type !== EVENT_ID.SEQUENCE) return undefined
+  const map = event.type === EVENT_ID.MAPPING
+  return { start: event.start, end: undefined, style: map ? 'MAP' : 'SEQ', source: undefined }
 }
