@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import type { Figures } from '../src/model/figures.js'
+import type { IncidentFigures } from '../src/model/rollups.js'
+import { loadLayouts } from '../src/site/build-site.js'
+import { actionItemsView, paths, recentClosedItems, siteContext } from '../src/site/pages.js'
+import type { Incident } from '../src/validate/normalize.js'
+import { defaultConfig } from '../src/validate/schema.js'
+
+type Item = NonNullable<Incident['action_items']>[number]
+
+const day = 86_400_000
+const at = Date.UTC(2026, 11, 4)
+const config = defaultConfig()
+
+/** Incident `n` started `n` days after 2020-01-01, with the given action items. */
+function incident(n: number, items: Array<Partial<Item>>): IncidentFigures {
+  const started = Date.UTC(2020, 0, 1) + n * day
+  return {
+    incident: {
+      id: `inc-${String(n).padStart(4, '0')}`,
+      title: `Incident ${n}`,
+      severity: 'SEV3',
+      status: 'published',
+      type: 'outage',
+      services: [],
+      timezone: 'UTC',
+      timestamps: {
+        impact_started: started,
+        detected: started,
+        acknowledged: null,
+        cause_identified: null,
+        mitigated: null,
+        resolved: started + 3_600_000,
+        impact_ended: null,
+      },
+      action_items: items.map((item, i) => ({
+        id: `AI-${i + 1}`,
+        title: `Item ${i + 1}`,
+        type: 'prevent',
+        priority: 'P2',
+        status: 'done',
+        ...item,
+      })) as Item[],
+    },
+    figures: {} as Figures,
+  }
+}
+
+describe('the action-items page', () => {
+  it('lists every open item, overdue first, then by due day', () => {
+    const view = actionItemsView(
+      [
+        incident(1, [{ status: 'open', due: '2030-01-02' }, { status: 'done' }]),
+        incident(2, [
+          { status: 'in_progress', due: '2020-02-01' },
+          { status: 'open', due: '2030-01-01' },
+        ]),
+      ],
+      config,
+      at,
+    )
+    expect(view.open.map((r) => `${r.incident_id}/${r.id}`)).toEqual([
+      'inc-0002/AI-1',
+      'inc-0002/AI-2',
+      'inc-0001/AI-1',
+    ])
+    expect(view.open.map((r) => r.overdue)).toEqual([true, false, false])
+    expect(view.counts).toEqual({ total: 4, open: 3, overdue: 1, closed: 1, closed_older: 0 })
+  })
+
+  it('lists the done and not-doing items of the newest incidents only, newest first', () => {
+    // 60 incidents with 3 closed items each: 180, of which the newest `recentClosedItems` are listed.
+    const items = Array.from({ length: 60 }, (_, n) =>
+      incident(n, [{ status: 'done' }, { status: 'not_doing' }, { status: 'done' }, { status: 'open' }]),
+    )
+    const view = actionItemsView(items, config, at)
+    expect(view.counts).toMatchObject({
+      total: 240,
+      open: 60,
+      closed: 180,
+      closed_older: 180 - recentClosedItems,
+    })
+    expect(view.closed).toHaveLength(recentClosedItems)
+    expect(view.closed.slice(0, 4).map((r) => `${r.incident_id}/${r.id}`)).toEqual([
+      'inc-0059/AI-1',
+      'inc-0059/AI-2',
+      'inc-0059/AI-3',
+      'inc-0058/AI-1',
+    ])
+    // The oldest listed incident is the one the cut falls in; none older is listed.
+    const oldest = 59 - Math.floor((recentClosedItems - 1) / 3)
+    expect(view.closed.at(-1)!.incident_id).toBe(`inc-${String(oldest).padStart(4, '0')}`)
+    expect(view.closed.every((r) => !r.open)).toBe(true)
+    expect(view.open).toHaveLength(60)
+  })
+
+  it('says how many closed items it leaves out, and where they are', async () => {
+    const layouts = await loadLayouts(config, process.cwd())
+    const render = (count: number) =>
+      layouts.render('action-items.html', {
+        ...siteContext(config, 'public', paths.actions, 'Action items', 'test'),
+        ...actionItemsView(
+          Array.from({ length: count }, (_, n) => incident(n, [{ status: 'done' }, { status: 'done' }])),
+          config,
+          at,
+        ),
+      })
+    const rows = (html: string) => html.match(/<tr><td><a href="\.\.\/incidents\//g)?.length ?? 0
+    const all = render(recentClosedItems / 2)
+    expect(rows(all)).toBe(recentClosedItems)
+    expect(all).not.toContain('newest of')
+    const cut = render(600)
+    expect(rows(cut)).toBe(recentClosedItems)
+    expect(cut).toContain(`The ${recentClosedItems} newest of 1,200, by incident;`)
+  })
+})
