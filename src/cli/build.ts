@@ -95,9 +95,8 @@ async function build(
   })
   const audience = flags.internal ? 'internal' : 'public'
   const jobs = parseJobs(flags.jobs)
-  const found = await timings.timeAsync('find records', () =>
-    findRecordFiles(recordPaths(paths, loaded, io.cwd), io.cwd),
-  )
+  const searched = recordPaths(paths, loaded, io.cwd)
+  const found = await timings.timeAsync('find records', () => findRecordFiles(searched, io.cwd))
   // Note: git runs while the records are checked and rendered; only the feeds' dates wait for it.
   // `git log` over the history (~0.4 s at 10,000 records) runs again only when `HEAD` has moved since
   // the last build into the same folder, or the last call of this `serve`.
@@ -111,6 +110,7 @@ async function build(
     })
   const result = await buildRecords({
     files: found.files,
+    searched,
     found: found.diagnostics,
     cwd: io.cwd,
     config,

@@ -60,6 +60,8 @@ export interface BuildRecordsOptions extends Omit<
     | (() => Promise<ReadonlyMap<string, number>>)
   /** Record files (absolute paths), in the order pages and feeds list them. */
   files: readonly string[]
+  /** The paths `files` were found under (see `knownIds`). */
+  searched?: readonly string[]
   /** Diagnostics of finding the files (paths that do not exist). */
   found?: readonly Diagnostic[]
   cwd: string
@@ -323,7 +325,8 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       related: o.record?.related ?? [],
       locate: (path: DataPath) => locateInFile(options.files[i]!, names[i]!, limits, path),
     }))
-    errors.push(...crossFileDiagnostics(identities, await knownIds(options.incidentsDir, cwd)))
+    const searched = options.searched && { paths: options.searched, files: options.files }
+    errors.push(...crossFileDiagnostics(identities, await knownIds(options.incidentsDir, cwd, searched)))
     if (errors.length > 0) {
       await sink.abort()
       return result(errors, {

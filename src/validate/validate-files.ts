@@ -1,4 +1,4 @@
-import { basename, extname, relative } from 'node:path'
+import { basename, extname, relative, resolve } from 'node:path'
 import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
@@ -127,7 +127,7 @@ export async function checkRecordFiles<Done extends Validated>(
   diagnostics.push(
     ...crossFileDiagnostics(
       checked.map((c) => c.identity),
-      await knownIds(options.incidentsDir, cwd),
+      await knownIds(options.incidentsDir, cwd, { paths, files: found.files }),
     ),
   )
   const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))
@@ -144,10 +144,24 @@ function stem(file: string): string {
   return basename(file, extname(file))
 }
 
-/** The ids of the records in the incidents folder (file names without extension). */
-export async function knownIds(incidentsDir: string | undefined, cwd: string): Promise<Set<string>> {
+/**
+ * The ids of the records in the incidents folder (file names without extension). When the command's
+ * records were found by searching that folder alone (`searched`), they are its records: the folder is
+ * not searched again (~0.05–0.1 s at 10,000 records).
+ */
+export async function knownIds(
+  incidentsDir: string | undefined,
+  cwd: string,
+  searched?: { paths: readonly string[]; files: readonly string[] },
+): Promise<Set<string>> {
   const known = new Set<string>()
-  if (incidentsDir) for (const f of (await findRecordFiles([incidentsDir], cwd)).files) known.add(stem(f))
+  if (!incidentsDir) return known
+  const folder = resolve(cwd, incidentsDir)
+  const files =
+    searched?.paths.length === 1 && resolve(cwd, searched.paths[0]!) === folder
+      ? searched.files
+      : (await findRecordFiles([folder], cwd)).files
+  for (const f of files) known.add(stem(f))
   return known
 }
 
