@@ -231,6 +231,29 @@ describe('roll-ups', () => {
     expect(distribution([null])).toEqual({ count: 0, mean: null, median: null, p90: null })
   })
 
+  it('give what sorting an array of the values gives', () => {
+    const reference = (values: Array<number | null>) => {
+      const xs = values.filter((v): v is number => v !== null).sort((a, b) => a - b)
+      const n = xs.length
+      if (n === 0) return { count: 0, mean: null, median: null, p90: null }
+      const mid = Math.floor(n / 2)
+      return {
+        count: n,
+        mean: xs.reduce((a, b) => a + b, 0) / n,
+        median: n % 2 === 1 ? xs[mid] : (xs[mid - 1]! + xs[mid]!) / 2,
+        p90: xs[Math.ceil(0.9 * n) - 1],
+      }
+    }
+    // Note: durations are whole milliseconds (differences of timestamps), sometimes unknown.
+    const duration = fc.oneof(fc.integer({ min: -86_400_000, max: 864_000_000 }), fc.constant(null))
+    fc.assert(
+      fc.property(fc.array(duration, { maxLength: 300 }), (values) => {
+        expect(distribution(values)).toEqual(reference(values))
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it('count by severity, service and month, sum impact, and put budget burn in windows', () => {
     const at = Date.UTC(2025, 2, 1)
     const a = incident({

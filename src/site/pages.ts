@@ -158,57 +158,71 @@ export function actionItemsView<T extends IncidentFigures>(
   /** As for `indexView`: an item's row is kept by its incident's key, its place and whether it is overdue. */
   keyOf?: (item: T) => string | undefined,
 ) {
-  const rows = items.flatMap((summary) => {
+  type Item = NonNullable<IncidentFigures['incident']['action_items']>[number]
+  const isOpen = (item: Item) => item.status === 'open' || item.status === 'in_progress'
+  const row = (summary: T, item: Item, i: number) => {
     const { incident } = summary
     const key = keyOf?.(summary)
-    const started = incident.timestamps.impact_started
-    return (incident.action_items ?? []).map((item, i) => {
-      const due = dueDay(item, incident, config)
-      const open = item.status === 'open' || item.status === 'in_progress'
-      const overdue = open && due !== null && at >= due + 86_400_000
-      return {
-        incident_id: incident.id,
-        incident_title: incident.title,
-        href: paths.incident(incident.id),
-        id: item.id,
-        title: item.title,
-        type: item.type,
-        priority: item.priority,
-        owner: item.owner ?? null,
-        due,
-        status: item.status,
-        open,
-        overdue,
-        issue: item.issue
-          ? { label: `#${item.issue.number}`, url: item.issue.url, state: item.issue.state }
-          : null,
-        started,
-        [rowKey]: key === undefined ? undefined : `${key}.${i}${overdue ? 'o' : ''}`,
-      }
-    })
-  })
-  const open = rows.filter((r) => r.open)
+    const due = dueDay(item, incident, config)
+    const open = isOpen(item)
+    const overdue = open && due !== null && at >= due + 86_400_000
+    return {
+      incident_id: incident.id,
+      incident_title: incident.title,
+      href: paths.incident(incident.id),
+      id: item.id,
+      title: item.title,
+      type: item.type,
+      priority: item.priority,
+      owner: item.owner ?? null,
+      due,
+      status: item.status,
+      open,
+      overdue,
+      issue: item.issue
+        ? { label: `#${item.issue.number}`, url: item.issue.url, state: item.issue.state }
+        : null,
+      [rowKey]: key === undefined ? undefined : `${key}.${i}${overdue ? 'o' : ''}`,
+    }
+  }
+  const open: Array<ReturnType<typeof row>> = []
+  // Note: rows are made only for the closed items listed, not for every one (~32,000 at 10,000 incidents).
+  const withClosed: T[] = []
+  let closedCount = 0
+  for (const summary of items) {
+    const before = closedCount
+    for (const [i, item] of (summary.incident.action_items ?? []).entries())
+      if (isOpen(item)) open.push(row(summary, item, i))
+      else closedCount += 1
+    if (closedCount > before) withClosed.push(summary)
+  }
   open.sort(
     (a, b) =>
       Number(b.overdue) - Number(a.overdue) ||
       (a.due ?? Infinity) - (b.due ?? Infinity) ||
       a.incident_id.localeCompare(b.incident_id),
   )
-  const closed = rows.filter((r) => !r.open)
-  const recent = closed
-    // Note: sort is stable: an incident's items stay in the record's order.
-    .sort((a, b) => b.started - a.started || a.incident_id.localeCompare(b.incident_id))
-    .slice(0, recentClosedItems)
+  withClosed.sort(
+    (a, b) =>
+      b.incident.timestamps.impact_started - a.incident.timestamps.impact_started ||
+      a.incident.id.localeCompare(b.incident.id),
+  )
+  const closed: Array<ReturnType<typeof row>> = []
+  for (const summary of withClosed) {
+    for (const [i, item] of (summary.incident.action_items ?? []).entries())
+      if (!isOpen(item) && closed.length < recentClosedItems) closed.push(row(summary, item, i))
+    if (closed.length === recentClosedItems) break
+  }
   return {
     open,
-    closed: recent,
+    closed,
     counts: {
-      total: rows.length,
+      total: open.length + closedCount,
       open: open.length,
       overdue: open.filter((r) => r.overdue).length,
-      closed: closed.length,
+      closed: closedCount,
       /** Done and not-doing items not listed (older incidents'). */
-      closed_older: closed.length - recent.length,
+      closed_older: closedCount - closed.length,
     },
   }
 }
