@@ -240,7 +240,9 @@ export function aggregateFiles(
 
 /**
  * `aggregateFiles` one file at a time: each path with the function that renders it, so a caller can
- * let other work in between (`serve` answers requests; the biggest step takes ~0.2 s at 10,000).
+ * let other work in between (`serve` answers requests; the biggest step takes ~0.2 s at 10,000), and
+ * whether it shows the dates `updated` gives (the feeds and the lists of all incidents do; the
+ * index, stats and action items, first, do not: a caller can find the dates while they render).
  */
 export function aggregateSteps(
   summaries: readonly SiteSummary[],
@@ -251,7 +253,7 @@ export function aggregateSteps(
    * decides an incident's rows: the hash of its record's bytes.
    */
   rows?: { kept: PageRows; keyOf: (summary: SiteSummary) => string | undefined },
-): Array<[path: string, render: () => string | Uint8Array]> {
+): Array<[path: string, render: () => string | Uint8Array, dated: boolean]> {
   const { config, audience, at, layouts } = context
   const page = (path: string, title: string) => siteContext(config, audience, path, title, context.generator)
   const keyOf = rows?.keyOf
@@ -287,6 +289,7 @@ export function aggregateSteps(
             keyOf,
           ),
         }),
+      false,
     ],
     [
       paths.stats,
@@ -297,6 +300,7 @@ export function aggregateSteps(
           ...statsView(rollups, statsCharts(summaries, rollups, config)),
         })
       },
+      false,
     ],
     [
       paths.actions,
@@ -305,12 +309,17 @@ export function aggregateSteps(
           ...page(paths.actions, 'Action items'),
           ...actionItemsView(summaries, config, at, keyOf),
         }),
+      false,
     ],
-    ['feed.xml', () => atomFeed(info, allEntries())],
-    ['rss.xml', () => rssFeed(info, allEntries())],
-    ['feed.json', () => jsonFeed(info, allEntries())],
-    ['incidents.json', () => joined('incidents.json', incidentsJsonParts(info, allEntries(), entryKey))],
-    ['search.json', () => joined('search.json', searchIndexParts(allEntries(), entryKey))],
+    ['feed.xml', () => atomFeed(info, allEntries()), true],
+    ['rss.xml', () => rssFeed(info, allEntries()), true],
+    ['feed.json', () => jsonFeed(info, allEntries()), true],
+    [
+      'incidents.json',
+      () => joined('incidents.json', incidentsJsonParts(info, allEntries(), entryKey)),
+      true,
+    ],
+    ['search.json', () => joined('search.json', searchIndexParts(allEntries(), entryKey)), true],
     [
       'sitemap.xml',
       () =>
@@ -323,6 +332,7 @@ export function aggregateSteps(
             ...allEntries().map((e) => ({ path: e.path, lastmod: e.updated, key: entryKey(e) })),
           ]),
         ),
+      true,
     ],
   ]
 }
