@@ -1,8 +1,9 @@
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
+import { readOrNull } from './write-site.js'
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -72,14 +73,6 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function readOrUndefined(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path)
-  } catch {
-    return undefined
-  }
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
@@ -132,7 +125,7 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
       // incidents), and through fs/promises each of stat, open, read and close waited for a turn:
       // the page just rebuilt took ~0.25 s longer to be served.
       if (isDirectory(file)) file = join(file, 'index.html')
-      const body = readOrUndefined(file)
+      const body = readOrNull(file)
       if (!body) {
         response
           .writeHead(404, { 'content-type': types['.html']! })

@@ -130,7 +130,7 @@ export class FolderSwapSink implements OutputSink {
   }
 }
 
-/** A file's bytes, or `null` when it cannot be read (it is not there). */
+/** A file's size, or `undefined` when it is not there. */
 function sizeOf(file: string): number | undefined {
   try {
     return statSync(file).size
@@ -139,7 +139,8 @@ function sizeOf(file: string): number | undefined {
   }
 }
 
-function readOrNull(file: string): Buffer | null {
+/** A file's bytes, or `null` when it cannot be read (it is not there). Blocking. */
+export function readOrNull(file: string): Buffer | null {
   try {
     return readFileSync(file)
   } catch {
