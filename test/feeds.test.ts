@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { SiteEntry, SiteInfo } from '../src/site/feeds.js'
 import {
   atomFeed,
+  feedEntries,
   feedEntryLimit,
   incidentsJson,
   jsonFeed,
@@ -622,6 +623,31 @@ describe('siteUrl and truncate', () => {
         expect(truncate(t, max)).toBe(reference(t, max))
       }),
       { numRuns: 5000 },
+    )
+  })
+})
+
+describe('the newest entries of a feed', () => {
+  it('are the first of a stable sort by change, publication and id, for any entries and limit', () => {
+    // Few distinct times and ids, so ties (and equal ids) are common.
+    const entries = fc.array(
+      fc
+        .record({ i: fc.nat(5), updated: fc.nat(4), published: fc.nat(4) })
+        .map(({ i, updated, published }) => entry(i, { updated, published, id: `id-${i}` })),
+      { maxLength: 80 },
+    )
+    fc.assert(
+      fc.property(entries, fc.nat(60), (list, limit) => {
+        const sorted = [...list]
+          .sort(
+            (a, b) =>
+              b.updated - a.updated || b.published - a.published || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+          )
+          .slice(0, limit)
+        const top = feedEntries(list, limit)
+        expect(top).toHaveLength(sorted.length)
+        top.forEach((e, i) => expect(e).toBe(sorted[i]))
+      }),
     )
   })
 })

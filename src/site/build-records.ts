@@ -6,12 +6,9 @@ import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
 import { PostmortemError } from '../errors.js'
 import { locateInFile, readFailed } from '../load/read-source.js'
-import { actionItemHealth } from '../model/action-items.js'
 import { toolFingerprint } from '../paths.js'
 import type { ProgressCallback } from '../progress.js'
 import { Timings } from '../timings.js'
-import type { Config } from '../validate/schema.js'
-import type { Instant } from '../validate/timestamps.js'
 import { crossFileDiagnostics, knownIds, recordLimits } from '../validate/validate-files.js'
 import type { BuildManifest, CachedRecord } from './build-cache.js'
 import type { GitDatesMemo } from './last-changed.js'
@@ -368,12 +365,13 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     }
     // Note: a summary's rows on the index and action items are decided by its record's bytes (and the
     // build key of the cache they are kept in); 16 hex digits of the hash tell records apart.
+    // A summary's action-item health is the one at this build's reference time: a record is reused
+    // only while the same items are overdue (`stillDue`), under the same config (the build key).
     const rowKeys = new Map<SiteSummary, string>()
     const summaries = records.flatMap((r) => {
       if (!r.summary) return []
-      const summary = withHealth(r.summary, config, at)
-      rowKeys.set(summary, r.hash.slice(0, 16))
-      return [summary]
+      rowKeys.set(r.summary, r.hash.slice(0, 16))
+      return [r.summary]
     })
     const rows =
       options.cache === false
@@ -477,12 +475,4 @@ function result(
   counts: Omit<BuildRecordsResult, 'diagnostics'>,
 ): BuildRecordsResult {
   return { diagnostics: diagnostics.sort(compareDiagnostics), ...counts }
-}
-
-/** A cached summary with its action-item health at this build's reference time. */
-function withHealth(summary: SiteSummary, config: Config, at: Instant): SiteSummary {
-  return {
-    ...summary,
-    figures: { ...summary.figures, action_items: actionItemHealth(summary.incident, config, at) },
-  }
 }

@@ -239,6 +239,13 @@ export function aggregateFiles(
 }
 
 /**
+ * Feed entries made, by summary: under `serve` the summaries of unchanged records are the same objects
+ * from one rebuild to the next (they are never changed in place), and so are their entries while
+ * their dates stay.
+ */
+const madeEntries = new WeakMap<SiteSummary, SiteEntry>()
+
+/**
  * `aggregateFiles` one file at a time: each path with the function that renders it, so a caller can
  * let other work in between (`serve` answers requests; the biggest step takes ~0.2 s at 10,000), and
  * whether it shows the dates `updated` gives (the feeds and the lists of all incidents do; the
@@ -264,7 +271,9 @@ export function aggregateSteps(
   const entryKeys = new Map<SiteEntry, string | undefined>()
   const allEntries = () =>
     (entries ??= summaries.map((s) => {
-      const entry = { ...s.entry, updated: Math.max(s.lastChange, updated(s)) }
+      const at = Math.max(s.lastChange, updated(s))
+      let entry = madeEntries.get(s)
+      if (entry?.updated !== at) madeEntries.set(s, (entry = { ...s.entry, updated: at }))
       if (rows) entryKeys.set(entry, rows.keyOf(s))
       return entry
     }))

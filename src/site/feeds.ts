@@ -148,11 +148,24 @@ function entryId(site: SiteInfo, entry: SiteEntry): string {
   return `tag:${new URL(site.baseUrl).hostname},${iso(entry.published).slice(0, 10)}:incident/${encodeURIComponent(entry.id)}`
 }
 
-/** Newest change first (ties: newest publication, then id), at most `feedEntryLimit`. */
-function feedEntries(entries: readonly SiteEntry[]): SiteEntry[] {
-  return [...entries]
-    .sort((a, b) => b.updated - a.updated || b.published - a.published || compare(a.id, b.id))
-    .slice(0, feedEntryLimit)
+/** Newest change first (ties: newest publication, then id). */
+const newestFirst = (a: SiteEntry, b: SiteEntry) =>
+  b.updated - a.updated || b.published - a.published || compare(a.id, b.id)
+
+/**
+ * The first `limit` entries in `newestFirst` order, as a stable sort would give them: kept in order
+ * as they come instead of sorting every entry (three feeds at 10,000 incidents, ~5 ms each under `serve`).
+ */
+export function feedEntries(entries: readonly SiteEntry[], limit = feedEntryLimit): SiteEntry[] {
+  const top: SiteEntry[] = []
+  for (const entry of entries) {
+    if (top.length === limit && (limit === 0 || newestFirst(entry, top[limit - 1]!) >= 0)) continue
+    let i = top.length
+    while (i > 0 && newestFirst(entry, top[i - 1]!) < 0) i -= 1
+    top.splice(i, 0, entry)
+    if (top.length > limit) top.pop()
+  }
+  return top
 }
 
 /** The latest entry change, else the site's fallback: a feed's own `updated`. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { Figures } from '../src/model/figures.js'
 import type { IncidentFigures } from '../src/model/rollups.js'
 import { loadLayouts } from '../src/site/build-site.js'
-import { actionItemsView, paths, recentClosedItems, siteContext } from '../src/site/pages.js'
+import { rowKey } from '../src/site/page-rows.js'
+import { actionItemsView, indexView, paths, recentClosedItems, siteContext } from '../src/site/pages.js'
 import type { Incident } from '../src/validate/normalize.js'
 import { defaultConfig } from '../src/validate/schema.js'
 
@@ -42,7 +43,7 @@ function incident(n: number, items: Array<Partial<Item>>): IncidentFigures {
         ...item,
       })) as Item[],
     },
-    figures: {} as Figures,
+    figures: { durations: { impact_duration: 3_600_000 } } as Figures,
   }
 }
 
@@ -112,5 +113,34 @@ describe('the action-items page', () => {
     const cut = render(600)
     expect(rows(cut)).toBe(recentClosedItems)
     expect(cut).toContain(`The ${recentClosedItems} newest of 1,200, by incident;`)
+  })
+})
+
+describe('the index', () => {
+  it('lists every incident newest first, and makes a row again only for what changed', () => {
+    const items = [incident(1, []), incident(4, []), incident(3, []), incident(2, [])]
+    const excerpts = new Map(items.map((s) => [s.incident.id, `About ${s.incident.id}`]))
+    const keys = new Map(items.map((s) => [s, `key-${s.incident.id}`]))
+    const first = indexView(items, config, excerpts, (s) => keys.get(s))
+    const byId = (view: typeof first) => new Map(view.incidents.map((r) => [r.id, r]))
+    expect(first.incidents.map((r) => r.id)).toEqual(['inc-0004', 'inc-0003', 'inc-0002', 'inc-0001'])
+    expect(first.incidents.map((r) => r[rowKey])).toEqual(first.incidents.map((r) => `key-${r.id}`))
+    expect(first.incidents[0]).toMatchObject({ summary: 'About inc-0004', year: '2020', duration: 3_600_000 })
+
+    // The same summaries (serve, between rebuilds): the same rows. A changed summary object, excerpt
+    // or key: a row made again.
+    const edited = { ...items[0]!, incident: { ...items[0]!.incident, title: 'Edited' } }
+    keys.set(edited, 'key-edited')
+    excerpts.set('inc-0002', 'A new excerpt')
+    keys.set(items[2]!, 'key-changed')
+    const second = indexView([edited, ...items.slice(1)], config, excerpts, (s) => keys.get(s))
+    const [before, after] = [byId(first), byId(second)]
+    expect(after.get('inc-0004')).toBe(before.get('inc-0004'))
+    expect(after.get('inc-0003')).not.toBe(before.get('inc-0003'))
+    expect(after.get('inc-0003')).toMatchObject({ summary: 'About inc-0003', [rowKey]: 'key-changed' })
+    expect(after.get('inc-0002')).not.toBe(before.get('inc-0002'))
+    expect(after.get('inc-0002')).toMatchObject({ summary: 'A new excerpt', [rowKey]: 'key-inc-0002' })
+    expect(after.get('inc-0001')).not.toBe(before.get('inc-0001'))
+    expect(after.get('inc-0001')).toMatchObject({ title: 'Edited', [rowKey]: 'key-edited' })
   })
 })
