@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { BuildManifest, CachedRecord } from '../src/site/build-cache.js'
+import type { SiteSummary } from '../src/site/build-site.js'
 import {
   loadCheckedRecords,
   loadManifest,
@@ -10,6 +11,7 @@ import {
   saveManifest,
 } from '../src/site/build-cache.js'
 import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
+import { PostmortemError } from '../src/errors.js'
 
 afterAll(removeTempDirs)
 
@@ -30,11 +32,41 @@ function record(i: number): CachedRecord {
         column: 1,
       },
     ],
+    warningCount: 1,
     overdue: [],
     summary: null,
     hidden: 'x'.repeat(1_000),
     shown: [],
   }
+}
+
+/** A record on the site: its summary carries the HTML the feeds show. */
+function shown(i: number): CachedRecord {
+  const { hidden: _, ...rest } = record(i)
+  return {
+    ...rest,
+    summary: {
+      incident: { id: `incident-${i}`, title: `Incident ${i}` } as SiteSummary['incident'],
+      figures: {} as SiteSummary['figures'],
+      excerpt: `About incident ${i}`,
+      content_html: `<p>About <em>incident</em> ${i}\t…</p>`,
+      lastChange: i,
+    },
+  }
+}
+
+/** A manifest line: `[name, record]` without its warnings and summary HTML, a tab, and those. */
+function parseLine(line: string): [string, CachedRecord] {
+  const tab = line.indexOf('\t')
+  const [name, hot] = JSON.parse(line.slice(0, tab)) as [string, CachedRecord]
+  const cold = JSON.parse(line.slice(tab + 1)) as {
+    warnings: CachedRecord['warnings']
+    content_html?: string
+  }
+  expect(hot).not.toHaveProperty('warnings')
+  expect(hot.summary ?? {}).not.toHaveProperty('content_html')
+  const summary = hot.summary && { ...hot.summary, content_html: cold.content_html! }
+  return [name, { ...hot, warnings: cold.warnings, summary }]
 }
 
 describe('the build manifest', () => {
@@ -44,14 +76,17 @@ describe('the build manifest', () => {
     await mkdir(join(out, 'postmortems'))
     // Over 1 MiB, so it is written in several pieces; names that JSON must escape.
     const records = Object.fromEntries(
-      Array.from({ length: 2_000 }, (_, i) => [`incidents/"quoted" ${i}\\.yaml`, record(i)]),
+      Array.from({ length: 2_000 }, (_, i) => [
+        `incidents/"quoted" ${i}\\.yaml`,
+        i % 3 ? record(i) : shown(i),
+      ]),
     )
     const manifest: BuildManifest = { key: 'k"ey', checks: 'c"hecks', records }
     await saveManifest(out, manifest)
     const lines = (await readFile(manifestPath(out), 'utf8')).split('\n')
     expect(lines).toHaveLength(2_002) // header, records, and the empty string after the last newline
-    expect(JSON.parse(lines[0]!)).toEqual({ format: 3, key: 'k"ey', checks: 'c"hecks', count: 2_000 })
-    expect(lines.slice(1, -1).map((line) => JSON.parse(line) as unknown)).toEqual(Object.entries(records))
+    expect(JSON.parse(lines[0]!)).toEqual({ format: 4, key: 'k"ey', checks: 'c"hecks', count: 2_000 })
+    expect(lines.slice(1, -1).map(parseLine)).toEqual(Object.entries(records))
     expect(await loadManifest(out, 'k"ey')).toEqual(manifest)
     // validate asks for the records by the checks' key alone, whatever the build's key.
     expect(await loadCheckedRecords(out, 'c"hecks')).toEqual(records)
@@ -133,5 +168,24 @@ describe('the build manifest', () => {
     await writeFile(manifestPath(out), await readFile(manifestPath(out)))
     records = await copied(fresh)
     expect(records['a.yaml']!.id).toBe('changed in place')
+  })
+
+  it('reads a record’s warnings and summary HTML only when asked, and says when they are damaged', async () => {
+    const out = await makeTempDir()
+    await mkdir(join(out, 'site'))
+    await mkdir(join(out, 'postmortems'))
+    await saveManifest(out, { key: 'k', checks: 'c', records: { 'a.yaml': shown(1), 'b.yaml': shown(2) } })
+    // The second record's fields after the tab no longer JSON: loading still succeeds.
+    const lines = (await readFile(manifestPath(out), 'utf8')).split('\n')
+    lines[2] = lines[2]!.replace('\t{', '\t{{')
+    await writeFile(manifestPath(out), lines.join('\n'))
+    const { records } = (await loadManifest(out, 'k'))!
+    expect(records['a.yaml']!.warningCount).toBe(1)
+    expect(records['a.yaml']!.warnings).toEqual(shown(1).warnings)
+    expect(records['a.yaml']!.summary!.content_html).toBe(shown(1).summary!.content_html)
+    expect(records['b.yaml']!.summary!.excerpt).toBe('About incident 2')
+    const damaged = () => records['b.yaml']!.warnings
+    expect(damaged).toThrow(PostmortemError)
+    expect(damaged).toThrow(/postmortem-build\.json is damaged: delete it .* or build with --no-cache/)
   })
 })

@@ -130,8 +130,9 @@ async function build(
     ...(memory && { memory }),
   })
   const ms = Math.round(performance.now() - started)
-  listFiles(say, result.files, result.diagnostics)
-  const { errors, warnings } = tally(result.diagnostics)
+  listFiles(say, result.files, () => result.diagnostics)
+  const errors = result.mode === 'none' ? tally(result.diagnostics).errors : 0
+  const { warnings } = result
   // Note: only after a build that wrote its output: a failed one leaves the folder as it was.
   if (errors === 0 && memory?.git) await writeGitMemo(gitMemoFile, incidentsFolder(loaded), memory.git)
   if (errors > 0) {

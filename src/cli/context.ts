@@ -86,7 +86,7 @@ export async function loadRecords<Done extends Validated = Validated>(
   }
   const report = check ? await checkRecords(settings, check) : await loadIncidents(settings)
   if (say.verbosity === 'verbose') {
-    listFiles(say, report.files, report.diagnostics)
+    listFiles(say, report.files, () => report.diagnostics)
     // Note: counted from the diagnostics: a command that wants none gets no incidents back.
     const failed = new Set(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))
     say.detail(
@@ -120,10 +120,14 @@ async function checkRecords<Done extends Validated>(
 }
 
 /** `--verbose`: each record file with its outcome (`ok`, or its counts of errors and warnings). */
-export function listFiles(say: Output, files: readonly string[], diagnostics: readonly Diagnostic[]): void {
+export function listFiles(
+  say: Output,
+  files: readonly string[],
+  diagnostics: () => readonly Diagnostic[],
+): void {
   if (say.verbosity !== 'verbose') return
   const byFile = new Map<string, Diagnostic[]>()
-  for (const d of diagnostics) {
+  for (const d of diagnostics()) {
     const list = byFile.get(d.file)
     if (list) list.push(d)
     else byFile.set(d.file, [d])

@@ -104,8 +104,13 @@ export interface BuildRecordsOptions extends Omit<
 
 /** What a build did. */
 export interface BuildRecordsResult {
-  /** Errors (when the build stopped: nothing was written) and warnings, sorted. */
-  diagnostics: Diagnostic[]
+  /**
+   * Errors (when the build stopped: nothing was written) or the records' lint warnings, sorted. Those
+   * of reused records are read from the build cache when this is first read.
+   */
+  readonly diagnostics: Diagnostic[]
+  /** How many lint warnings the records have. */
+  warnings: number
   /** Valid records. */
   records: number
   /** Incidents on the site. */
@@ -326,7 +331,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     errors.push(...crossFileDiagnostics(identities, await knownIds(options.incidentsDir, cwd, searched)))
     if (errors.length > 0) {
       await sink.abort()
-      return result(errors, {
+      return result(errors, [], {
         records: 0,
         incidents: 0,
         reused: 0,
@@ -430,19 +435,16 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       if (options.memory) options.memory.manifest = manifest
     }
     if (options.memory) options.memory.warmUp = warmUp(options.files[0], names[0], limits.maxFileBytes, env)
-    return result(
-      records.flatMap((r) => r.warnings),
-      {
-        records: records.length,
-        incidents: summaries.length,
-        reused: reused.size,
-        written,
-        threads: runner.threads,
-        mode: previous ? 'incremental' : 'full',
-        files: names,
-        leftOut: records.flatMap((r) => (r.hidden ? [{ id: r.id, reason: r.hidden }] : [])),
-      },
-    )
+    return result([], records, {
+      records: records.length,
+      incidents: summaries.length,
+      reused: reused.size,
+      written,
+      threads: runner.threads,
+      mode: previous ? 'incremental' : 'full',
+      files: names,
+      leftOut: records.flatMap((r) => (r.hidden ? [{ id: r.id, reason: r.hidden }] : [])),
+    })
   } catch (error) {
     await runner.close()
     await sink.abort()
@@ -470,9 +472,18 @@ function warmUp(
   }
 }
 
+/** The result of a build that stopped on `errors`, or made the site from `records`. */
 function result(
-  diagnostics: Diagnostic[],
-  counts: Omit<BuildRecordsResult, 'diagnostics'>,
+  errors: Diagnostic[],
+  records: readonly CachedRecord[],
+  counts: Omit<BuildRecordsResult, 'diagnostics' | 'warnings'>,
 ): BuildRecordsResult {
-  return { diagnostics: diagnostics.sort(compareDiagnostics), ...counts }
+  let diagnostics: Diagnostic[] | undefined
+  return {
+    get diagnostics() {
+      return (diagnostics ??= [...errors, ...records.flatMap((r) => r.warnings)].sort(compareDiagnostics))
+    },
+    warnings: records.reduce((n, r) => n + r.warningCount, 0),
+    ...counts,
+  }
 }

@@ -123,10 +123,64 @@ export interface SiteContext {
 
 /** What the index, stats, action items and feeds need of one incident on the site. */
 export interface SiteSummary extends IncidentFigures {
-  /** The incident in the feeds, search and incidents.json; `updated` is set when the site is assembled. */
-  entry: Omit<SiteEntry, 'updated'>
+  /** A plain-text excerpt of the postmortem's summary (the index, search). */
+  excerpt: string
+  /**
+   * Sanitised HTML of the postmortem's summary: the feeds' content. The build cache reads it only when
+   * asked (the feeds show the newest 50 incidents), see `CachedRecord`.
+   */
+  content_html: string
   /** The latest moment the record mentions (epoch ms). */
   lastChange: number
+}
+
+/**
+ * An incident in the feeds, search and incidents.json, last changed at `updated`. Its `content_html`
+ * is the summary's, read only when asked (the feeds show the newest 50 incidents; the build cache
+ * reads it from disk on demand): a getter on the class, so each entry is a plain fast object.
+ */
+class SummaryEntry implements SiteEntry {
+  readonly id: string
+  readonly title: string
+  readonly path: string
+  readonly summary: string
+  readonly severity: string
+  readonly status: string
+  readonly type: string
+  readonly services: string[]
+  readonly tags: string[]
+  readonly started: number
+  readonly resolved: number | null
+  readonly published: number
+  readonly figures: SiteEntry['figures']
+  readonly #of: SiteSummary
+
+  constructor(
+    of: SiteSummary,
+    readonly updated: number,
+  ) {
+    const { incident } = of
+    const t = incident.timestamps
+    this.id = incident.id
+    this.title = incident.title
+    this.path = `incidents/${incident.id}/`
+    this.summary = of.excerpt
+    this.severity = incident.severity
+    this.status = incident.status
+    this.type = incident.type
+    this.services = incident.services.map((s) => s.id)
+    this.tags = incident.tags ?? []
+    this.started = t.impact_started
+    this.resolved = t.resolved
+    // Note: records carry no publication date; the impact end (else start) is stable across builds.
+    this.published = t.impact_ended ?? t.resolved ?? t.impact_started
+    this.figures = of.figures.durations
+    this.#of = of
+  }
+
+  get content_html(): string {
+    return this.#of.content_html
+  }
 }
 
 /** One incident's files (its page and its Markdown postmortem) and its summary. */
@@ -176,8 +230,6 @@ export function incidentOutput(
     ...siteContext(config, audience, path, incident.title, context.generator),
     incident: incidentView(view, charts),
   })
-  const summaryText = excerpt(view.summary)
-  const t = incident.timestamps
   return {
     files: new Map([
       [path, page],
@@ -203,23 +255,8 @@ export function incidentOutput(
         }),
       },
       figures,
-      entry: {
-        id: incident.id,
-        title: incident.title,
-        path: `incidents/${incident.id}/`,
-        summary: summaryText,
-        content_html: view.summary ? proseHtml(view.summary) : '',
-        severity: incident.severity,
-        status: incident.status,
-        type: incident.type,
-        services: incident.services.map((s) => s.id),
-        tags: incident.tags ?? [],
-        started: t.impact_started,
-        resolved: t.resolved,
-        // Note: records carry no publication date; the impact end (else start) is stable across builds.
-        published: t.impact_ended ?? t.resolved ?? t.impact_started,
-        figures: figures.durations,
-      },
+      excerpt: excerpt(view.summary),
+      content_html: view.summary ? proseHtml(view.summary) : '',
       lastChange: lastChange(incident),
     },
   }
@@ -273,7 +310,7 @@ export function aggregateSteps(
     (entries ??= summaries.map((s) => {
       const at = Math.max(s.lastChange, updated(s))
       let entry = madeEntries.get(s)
-      if (entry?.updated !== at) madeEntries.set(s, (entry = { ...s.entry, updated: at }))
+      if (entry?.updated !== at) madeEntries.set(s, (entry = new SummaryEntry(s, at)))
       if (rows) entryKeys.set(entry, rows.keyOf(s))
       return entry
     }))
@@ -291,12 +328,7 @@ export function aggregateSteps(
       () =>
         render('index.html', paths.index, {
           ...page(paths.index, config.site.title),
-          ...indexView(
-            summaries,
-            config,
-            new Map(summaries.map((s) => [s.incident.id, s.entry.summary])),
-            keyOf,
-          ),
+          ...indexView(summaries, config, new Map(summaries.map((s) => [s.incident.id, s.excerpt])), keyOf),
         }),
       false,
     ],

@@ -160,9 +160,14 @@ export function feedEntries(entries: readonly SiteEntry[], limit = feedEntryLimi
   const top: SiteEntry[] = []
   for (const entry of entries) {
     if (top.length === limit && (limit === 0 || newestFirst(entry, top[limit - 1]!) >= 0)) continue
-    let i = top.length
-    while (i > 0 && newestFirst(entry, top[i - 1]!) < 0) i -= 1
-    top.splice(i, 0, entry)
+    // After every entry it does not come before (records arrive oldest first: most go to the front).
+    let [low, high] = [0, top.length]
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (newestFirst(entry, top[mid]!) < 0) high = mid
+      else low = mid + 1
+    }
+    top.splice(low, 0, entry)
     if (top.length > limit) top.pop()
   }
   return top

@@ -121,6 +121,7 @@ export function runRecordJob(job: RecordJob, env: RecordEnv): RecordDone {
       id: incident.id,
       related: incident.related ?? [],
       warnings: result.diagnostics,
+      warningCount: result.diagnostics.length,
       ...(!rendered.summary && { facts }),
       overdue: overdueIds(facts, config, at),
       summary: rendered.summary,
