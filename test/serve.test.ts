@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startServe } from '../src/cli/serve.js'
 import type { CliIO } from '../src/cli/io.js'
+import { hashBytes } from '../src/site/build-cache.js'
 import { serveSite } from '../src/site/serve-site.js'
 import { makeTempDir, removeTempDirs, repoRoot } from './helpers/run-cli.js'
 
@@ -73,6 +74,45 @@ describe('serve', () => {
     } finally {
       await serving.close()
     }
+  })
+})
+
+describe('serve saving the build cache', () => {
+  it('saves it once no page is asked for, and when it stops', async () => {
+    const dir = await makeTempDir()
+    await cp(join(repoRoot, 'incidents'), join(dir, 'incidents'), { recursive: true })
+    await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
+    const file = join(dir, 'incidents', `${example}.yaml`)
+    const name = join('incidents', `${example}.yaml`)
+    /** The hash of the example record in the saved manifest, once it is saved (within 10 s). */
+    const saved = async () => {
+      for (let tries = 0; tries < 100; tries++) {
+        const manifest = await readFile(join(dir, 'dist/.cache/postmortem-build.json'), 'utf8').catch(
+          () => '',
+        )
+        const line = manifest.split('\n').find((l) => l.startsWith(JSON.stringify([name]).slice(0, -1)))
+        if (line) return (JSON.parse(line.slice(0, line.indexOf('\t'))) as [string, { hash: string }])[1].hash
+        await sleep(100)
+      }
+      return undefined
+    }
+    const serving = await startServe(quietIO(dir), [], { port: 0, at: '2026-12-04T00:00:00Z' })
+    try {
+      expect(await saved()).toBe(hashBytes(await readFile(file)))
+      const rebuilt = serving.rebuilt()
+      await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, 'title: Renamed'))
+      await rebuilt
+      // The edited record's new bytes, once the pages are served.
+      await fetch(serving.url)
+      expect(await saved()).toBe(hashBytes(await readFile(file)))
+      // An edit just before it stops: saved on the way out.
+      const again = serving.rebuilt()
+      await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, 'title: Renamed again'))
+      await again
+    } finally {
+      await serving.close()
+    }
+    expect(await saved()).toBe(hashBytes(await readFile(file)))
   })
 })
 

@@ -95,6 +95,13 @@ export interface BuildRecordsOptions extends Omit<
      * it holds back while they are rebuilt can be served from then on).
      */
     onOutputCommitted?: () => void
+    /**
+     * Set by `serve`: the build hands over saving its cache instead of saving it before it returns.
+     * `serve` saves it once nobody is waiting for a page (the client fetching the rebuilt pages was
+     * slowed by it), and before the next build at the latest. Until then the manifest on disk is
+     * gone (taken away before the output changed): a `build` meanwhile is a full one, never stale.
+     */
+    saveLater?: (save: () => Promise<void>) => void
   }
   /** Worker threads for parsing, validating and rendering (default: none, all in this thread). */
   workers?: WorkerOptions
@@ -428,10 +435,9 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
         checks: checksKey(config),
         records: Object.fromEntries(records.map((r, i) => [names[i]!, r])),
       }
-      await timings.timeAsync('save cache', async () => {
-        await saveManifest(options.outDir, manifest)
-        rows?.kept.save(options.outDir)
-      })
+      const save = cacheSaver(options.outDir, manifest, rows?.kept)
+      if (options.memory?.saveLater) options.memory.saveLater(save)
+      else await timings.timeAsync('save cache', save)
       if (options.memory) options.memory.manifest = manifest
     }
     if (options.memory) options.memory.warmUp = warmUp(options.files[0], names[0], limits.maxFileBytes, env)
@@ -449,6 +455,21 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     await runner.close()
     await sink.abort()
     throw error
+  }
+}
+
+/**
+ * Saves the manifest and the kept rows of a build. Made out here, not in `buildRecords`, for the
+ * reason `warmUp` is: `serve` may keep it until it is idle.
+ */
+function cacheSaver(
+  outDir: string,
+  manifest: BuildManifest,
+  rows: PageRows | undefined,
+): () => Promise<void> {
+  return async () => {
+    await saveManifest(outDir, manifest)
+    rows?.save(outDir)
   }
 }
 

@@ -32,6 +32,8 @@ export interface SiteServer {
    * the index, stats, action items, feeds and JSON are being rebuilt.
    */
   holdListPages(ready: Promise<void>): void
+  /** Resolves once no request (but the reload events') has been open for `ms`. */
+  quiet(ms: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -87,10 +89,20 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
   const clients = new Set<ServerResponse>()
   let problems: string | undefined
   let listPages: Promise<void> = Promise.resolve()
+  /** Requests being answered, and when the last one ended (`quiet`). */
+  let open = 0
+  let lastEnded = performance.now()
 
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://localhost')
+      if (url.pathname !== '/__postmortem/events') {
+        open += 1
+        response.once('close', () => {
+          open -= 1
+          lastEnded = performance.now()
+        })
+      }
       if (url.pathname === '/__postmortem/events') {
         response.writeHead(200, {
           'content-type': 'text/event-stream',
@@ -156,6 +168,15 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
     holdListPages(ready) {
       listPages = ready.catch(() => undefined)
     },
+    quiet: (ms) =>
+      new Promise<void>((done) => {
+        const check = () => {
+          const since = performance.now() - lastEnded
+          if (open === 0 && since >= ms) done()
+          else setTimeout(check, open === 0 ? ms - since : ms)
+        }
+        check()
+      }),
     reload(next) {
       problems = next
       for (const client of clients) client.write('event: reload\ndata: {}\n\n')
