@@ -89,10 +89,16 @@ export function distribution(values: ReadonlyArray<number | null>): Distribution
   const all = new Float64Array(values.length)
   let n = 0
   for (let i = 0; i < values.length; i++) if (values[i] !== null) all[n++] = values[i]!
+  return distributionOf(all.subarray(0, n))
+}
+
+/** `distribution` of the values in `xs` (sorted in place). */
+function distributionOf(xs: Float64Array): Distribution {
+  const n = xs.length
   if (n === 0) return { count: 0, mean: null, median: null, p90: null }
   // Note: a typed array sorts numbers without a comparator: the stats page sorts 25 lists of up to
   // 10,000 durations on every build (~3x faster than Array's sort with `(a, b) => a - b`).
-  const xs = all.subarray(0, n).sort()
+  xs.sort()
   let sum = 0
   for (let i = 0; i < n; i++) sum += xs[i]!
   const mid = Math.floor(n / 2)
@@ -105,12 +111,27 @@ export function distribution(values: ReadonlyArray<number | null>): Distribution
 }
 
 function distributions(items: readonly IncidentFigures[]): Record<DurationName, Distribution> {
-  const out = {} as Record<DurationName, Distribution>
-  const values: Array<number | null> = new Array<number | null>(items.length)
-  for (const name of durationNames) {
-    for (let i = 0; i < items.length; i++) values[i] = items[i]!.figures.durations[name]
-    out[name] = distribution(values)
+  // Note: one pass, each duration read by its name: read by a computed key (`durations[name]`, five
+  // passes) this was a third of the stats' roll-ups at 10,000 records.
+  const columns = durationNames.map(() => new Float64Array(items.length))
+  const [detect, acknowledge, mitigate, resolve, impact] = columns as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ]
+  const n = [0, 0, 0, 0, 0]
+  for (const { figures } of items) {
+    const d = figures.durations
+    if (d.time_to_detect !== null) detect[n[0]!++] = d.time_to_detect
+    if (d.time_to_acknowledge !== null) acknowledge[n[1]!++] = d.time_to_acknowledge
+    if (d.time_to_mitigate !== null) mitigate[n[2]!++] = d.time_to_mitigate
+    if (d.time_to_resolve !== null) resolve[n[3]!++] = d.time_to_resolve
+    if (d.impact_duration !== null) impact[n[4]!++] = d.impact_duration
   }
+  const out = {} as Record<DurationName, Distribution>
+  for (const [k, name] of durationNames.entries()) out[name] = distributionOf(columns[k]!.subarray(0, n[k]))
   return out
 }
 

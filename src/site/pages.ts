@@ -217,12 +217,12 @@ export function actionItemsView<T extends IncidentFigures>(
     (a, b) =>
       Number(b.overdue) - Number(a.overdue) ||
       (a.due ?? Infinity) - (b.due ?? Infinity) ||
-      a.incident_id.localeCompare(b.incident_id),
+      byCodeUnits(a.incident_id, b.incident_id),
   )
   withClosed.sort(
     (a, b) =>
       b.incident.timestamps.impact_started - a.incident.timestamps.impact_started ||
-      a.incident.id.localeCompare(b.incident.id),
+      byCodeUnits(a.incident.id, b.incident.id),
   )
   const closed: Array<ReturnType<typeof row>> = []
   for (const summary of withClosed) {
@@ -243,6 +243,13 @@ export function actionItemsView<T extends IncidentFigures>(
     },
   }
 }
+
+/**
+ * Code-unit order: the same on every machine (`localeCompare` follows the machine's locale: in
+ * Lithuanian, `y` sorts before `j`), and for ids (`a-z`, `0-9`, `-`) the order the root collation
+ * gives, so pages built here are unchanged.
+ */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** The stats page: roll-ups and their charts. */
 export function statsView(rollups: Rollups, charts: { months: string; mttr: string; budget: string | null }) {
