@@ -59,7 +59,7 @@ export interface BuildManifest {
 }
 
 // 4: a header line, then a line per record, so a save can reuse the text it loaded: `[name, record]`
-// without what a build seldom reads (`coldFields`), a tab, and those fields.
+// without what a build seldom reads (`ColdFields`), a tab, and those fields.
 const format = 4
 
 /** What a record's line holds after the tab, read when first asked for. */
