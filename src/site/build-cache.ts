@@ -260,7 +260,7 @@ type LineSource = (start: number, end: number) => Buffer
 
 /**
  * The manifest file `id`, to copy lines from: the bytes read last, or the file where it is (or was
- * moved to), read a range at a time (not whole: under `serve`, 35 MB more at the peak of a rebuild).
+ * moved to), read a range at a time (not whole: under `serve`, ~32 MB more at the peak of a rebuild).
  */
 function openSource(file: string, id: string, fds: number[]): LineSource | undefined {
   const read = lastRead
@@ -286,7 +286,7 @@ function openSource(file: string, id: string, fds: number[]): LineSource | undef
 /**
  * Saves the manifest atomically (a cache: losing it only makes the next build a full one). Written a
  * record at a time into a temporary file, then renamed over the old one: for 10,000 records the
- * manifest is ~35 MB, and one string of it (what write-file-atomic needs) was a build's peak of memory.
+ * manifest is ~32 MB, and one string of it (what write-file-atomic needs) was a build's peak of memory.
  * A record loaded from the last manifest and reused as it was is written as the line it was read from.
  */
 export async function saveManifest(outDir: string, manifest: BuildManifest): Promise<void> {
