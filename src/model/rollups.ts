@@ -1,3 +1,4 @@
+import { byCodeUnits } from './code-units.js'
 import { formatInZone } from './local-time.js'
 import type { Incident } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
@@ -237,5 +238,5 @@ function budgetWindows(
 }
 
 function sortKeys(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => byCodeUnits(a, b)))
 }

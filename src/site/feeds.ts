@@ -10,6 +10,8 @@
  * and the formats are small enough to write directly with one escaping function.
  */
 
+import { byCodeUnits } from '../model/code-units.js'
+
 /** One incident as the site's feeds, sitemap, search and incidents.json see it. */
 export interface SiteEntry {
   /** Incident id (slug). */
@@ -150,7 +152,7 @@ function entryId(site: SiteInfo, entry: SiteEntry): string {
 
 /** Newest change first (ties: newest publication, then id). */
 const newestFirst = (a: SiteEntry, b: SiteEntry) =>
-  b.updated - a.updated || b.published - a.published || compare(a.id, b.id)
+  b.updated - a.updated || b.published - a.published || byCodeUnits(a.id, b.id)
 
 /**
  * The first `limit` entries in `newestFirst` order, as a stable sort would give them: kept in order
@@ -190,9 +192,6 @@ function categories(entry: SiteEntry): string[] {
     ...entry.tags.map((t) => `tag:${t}`),
   ]
 }
-
-// Code-unit order, not locale order: the same on every machine.
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -391,7 +390,7 @@ export function incidentsJsonParts(
   entries: readonly SiteEntry[],
   keyOf?: EntryKey,
 ): JoinedFile {
-  const sorted = [...entries].sort((a, b) => b.started - a.started || compare(a.id, b.id))
+  const sorted = [...entries].sort((a, b) => b.started - a.started || byCodeUnits(a.id, b.id))
   const doc = (incidents: unknown[]) =>
     `${JSON.stringify({ version: 1, title: site.title, home_page_url: site.baseUrl, incidents }, null, 2)}\n`
   if (sorted.length === 0) return { head: doc([]), items: [], separator: '', tail: '' }
@@ -459,7 +458,7 @@ export function searchIndexParts(entries: readonly SiteEntry[], keyOf?: EntryKey
   return {
     head: `{"fields":${JSON.stringify(searchFields)},"items":[`,
     items: [...entries]
-      .sort((a, b) => b.started - a.started || compare(a.id, b.id))
+      .sort((a, b) => b.started - a.started || byCodeUnits(a.id, b.id))
       .map((e) => ({
         key: keyOf?.(e),
         text: () =>

@@ -2,6 +2,7 @@ import { wallClock } from '../model/local-time.js'
 import Handlebars from 'handlebars'
 import type { Root } from 'mdast'
 import { dueDay } from '../model/action-items.js'
+import { byCodeUnits } from '../model/code-units.js'
 import type { IncidentFigures, Rollups } from '../model/rollups.js'
 import { plainText } from '../render/markdown.js'
 import type { postmortemView } from '../render/view-model.js'
@@ -243,13 +244,6 @@ export function actionItemsView<T extends IncidentFigures>(
     },
   }
 }
-
-/**
- * Code-unit order: the same on every machine (`localeCompare` follows the machine's locale: in
- * Lithuanian, `y` sorts before `j`), and for ids (`a-z`, `0-9`, `-`) the order the root collation
- * gives, so pages built here are unchanged.
- */
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** The stats page: roll-ups and their charts. */
 export function statsView(rollups: Rollups, charts: { months: string; mttr: string; budget: string | null }) {

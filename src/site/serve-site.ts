@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
-import { readOrNull } from './write-site.js'
+import { isFolder, readOrNull } from './write-site.js'
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -67,14 +66,6 @@ function withServeParts(page: Buffer, problems: string | undefined): Buffer[] {
   return pieces
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false
-  }
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
@@ -136,7 +127,7 @@ export async function serveSite(dir: string, port: number, host = '127.0.0.1'): 
       // renders the index, stats and feeds, the loop turns only between them (~0.1 s each at 10,000
       // incidents), and through fs/promises each of stat, open, read and close waited for a turn:
       // the page just rebuilt took ~0.25 s longer to be served.
-      if (isDirectory(file)) file = join(file, 'index.html')
+      if (isFolder(file)) file = join(file, 'index.html')
       const body = readOrNull(file)
       if (!body) {
         response

@@ -1,16 +1,9 @@
 import type { Dirent, FSWatcher } from 'node:fs'
-import { readdirSync, statSync, watch } from 'node:fs'
+import { readdirSync, watch } from 'node:fs'
 import { basename, dirname, join, resolve, sep } from 'node:path'
+import { isFolder } from './write-site.js'
 
 const hidden = (name: string) => name.startsWith('.')
-
-const isFolder = (path: string) => {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false
-  }
-}
 
 /**
  * Watches files and folders, calling `onChange` once per burst of changes. 50 ms is enough to join an

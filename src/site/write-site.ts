@@ -139,6 +139,15 @@ function sizeOf(file: string): number | undefined {
   }
 }
 
+/** True when `path` is a folder (false when it is anything else or not there). Blocking. */
+export function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 /** A file's bytes, or `null` when it cannot be read (it is not there). Blocking. */
 export function readOrNull(file: string): Buffer | null {
   try {
