@@ -21,13 +21,13 @@ export function packageVersion(): string {
 }
 
 /**
- * The version and a hash of a file of code (default: the bundled CLI, `lib/postmortem.js`, built from
+ * The version and a hash of a file of code (default: the bundled CLI, `lib/postmortem.cjs`, built from
  * every source file): what caches are keyed by. A copy installed from git and updated without a
  * version bump must not reuse what other code made; the bundle's bytes are the same on every
  * install of the same code (the build is deterministic), so a CI cache survives `npm ci`. Only the
  * version when the file is missing (running from the TypeScript sources).
  */
-export function codeFingerprint(file = packagePath('lib/postmortem.js')): string {
+export function codeFingerprint(file = packagePath('lib/postmortem.cjs')): string {
   let code: Buffer
   try {
     code = readFileSync(file)

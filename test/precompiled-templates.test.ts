@@ -7,7 +7,7 @@ import { precompiledKey } from '../src/render/precompiled.js'
 import { outputTree } from './helpers/output-tree.js'
 import { exampleRepo, removeTempDirs, repoRoot, runCli } from './helpers/run-cli.js'
 
-// The bundled CLI (lib/postmortem.js, built by `npm run build:lib`, which `npm install` runs) carries the
+// The bundled CLI (lib/postmortem.cjs, built by `npm run build:lib`, which `npm install` runs) carries the
 // shipped templates precompiled (scripts/bundle.ts); the sources compile them when first used.
 
 const run = promisify(execFile)
@@ -24,7 +24,7 @@ describe('the shipped templates, precompiled into the bundled CLI', () => {
   afterAll(removeTempDirs)
 
   it('are all in the bundle, under the key the renderer looks up', async () => {
-    const bundle = await readFile(join(repoRoot, 'lib/postmortem.js'), 'utf8')
+    const bundle = await readFile(join(repoRoot, 'lib/postmortem.cjs'), 'utf8')
     const templates = [...(await shipped('templates', false)), ...(await shipped('site/layouts', true))]
     expect(templates.length).toBeGreaterThan(10)
     for (const { file, html } of templates)
