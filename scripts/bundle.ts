@@ -1,8 +1,9 @@
 // Part of `npm run build:lib` (and `prepare`): bundles the command-line tool into lib/postmortem.cjs
-// and its worker threads' module into lib/worker.js with esbuild. Loading ~780 modules one by
+// and its worker threads' code into lib/worker.cjs with esbuild. Loading ~780 modules one by
 // one cost the CLI ~0.3 s of every start; one file halves the start-up (`postmortem --version`
-// 0.50 → 0.21 s here). The CLI's bundle is CommonJS so that bin/postmortem.js can compile it with a
-// V8 code cache (src/cli/load-bundle.ts); the worker's stays an ES module, which piscina imports.
+// 0.50 → 0.21 s here). Both are CommonJS so that they can be compiled with a V8 code cache
+// (src/cli/load-bundle.ts): bin/postmortem.js loads the CLI's, and lib/worker.js (the module piscina
+// imports in each worker thread, from src/jobs/worker-thread.ts) the workers'.
 // The library (lib/index.js, from tsc) stays unbundled.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -68,9 +69,10 @@ const shared = {
   logLevel: 'warning',
 } satisfies BuildOptions
 
+// The CLI and its workers' code: CommonJS, run from a V8 code cache (src/cli/load-bundle.ts).
 await build({
   ...shared,
-  entryPoints: { postmortem: 'src/cli/index.ts' },
+  entryPoints: { postmortem: 'src/cli/index.ts', worker: 'src/jobs/worker.ts' },
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   // The two modules that locate files by their own URL: in CommonJS, the file's URL from `__filename`.
@@ -78,18 +80,9 @@ await build({
   banner: { js: "const __postmortemUrl = require('node:url').pathToFileURL(__filename).href;" },
 })
 
+// What piscina starts each worker with: an ES module that runs lib/worker.cjs from its code cache.
 await build({
   ...shared,
-  entryPoints: { worker: 'src/jobs/worker.ts' },
+  entryPoints: { worker: 'src/jobs/worker-thread.ts' },
   format: 'esm',
-  // CommonJS dependencies bundled into an ES module still call `require` for Node's built-ins, and
-  // write-file-atomic seeds its temporary names with `__filename`.
-  banner: {
-    js: [
-      "import { createRequire as __postmortemRequire } from 'node:module';",
-      "import { fileURLToPath as __postmortemPath } from 'node:url';",
-      'const require = __postmortemRequire(import.meta.url);',
-      'const __filename = __postmortemPath(import.meta.url);',
-    ].join(' '),
-  },
 })

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { writeSyntheticRepo } from '../bench/synthetic-repo.js'
 import { codeCacheDir } from '../src/cli/load-bundle.js'
+import { workerMinimum } from '../src/jobs/job-runner.js'
 import { makeTempDir, removeTempDirs, repoRoot } from './helpers/run-cli.js'
 
 // The loader runs in child processes: it writes a cache as the process exits.
@@ -117,5 +119,34 @@ describe('loading the bundled CLI with a V8 code cache', () => {
       version: string
     }
     expect(stdout.trim()).toBe(version)
+  })
+
+  it('runs the worker threads of the bundled CLI from their bundle, and keeps their cache', async () => {
+    const dir = await makeTempDir()
+    const count = workerMinimum + 20
+    writeSyntheticRepo(dir, count)
+    // The workers' caches of this checkout go first, so that the one found after is this run's.
+    const cacheDir = codeCacheDir(repoRoot)!
+    for (const name of await readdir(cacheDir).catch(() => []))
+      if (name.startsWith('worker.cjs-')) await rm(join(cacheDir, name), { force: true })
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        join(repoRoot, 'bin/postmortem.js'),
+        'build',
+        '--jobs',
+        '2',
+        '--timings',
+        '--at',
+        '2026-12-04T00:00:00Z',
+      ],
+      { cwd: dir },
+    )
+    expect(`${stdout}${stderr}`).toContain(`full build, ${count} records, 0 reused, 2 worker threads`)
+    expect((await readdir(join(dir, 'dist/site/incidents'))).length).toBeGreaterThan(50)
+    // Written after a worker's first job (piscina's workers end without an exit hook).
+    expect(await readdir(cacheDir)).toContainEqual(
+      expect.stringMatching(/^worker\.cjs-[0-9a-f]{16}-.*-worker(\.first)?\.v8$/),
+    )
   })
 })

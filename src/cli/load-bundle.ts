@@ -41,6 +41,11 @@ export interface LoadedBundle {
   cache: CodeCacheState
   /** The command's cache file once it has run twice (`undefined` when `cache` is `off`). */
   cacheFile: string | undefined
+  /**
+   * Writes the cache now, when it is to be written (see `cache`), with every function compiled so far;
+   * once: later calls do nothing. Called as the process exits unless `saveAtExit` is false.
+   */
+  saveCache: () => void
 }
 
 export interface LoadBundleOptions {
@@ -48,6 +53,11 @@ export interface LoadBundleOptions {
   cacheDir: string | undefined
   /** What the process runs (the command's name): each keeps its own cache. Letters, digits and `-`. */
   variant: string
+  /**
+   * Write the cache as the process exits (default true). A worker thread ended with `terminate()`
+   * runs no exit hook: it calls `saveCache` itself.
+   */
+  saveAtExit?: boolean
 }
 
 /**
@@ -66,8 +76,8 @@ export function codeCacheDir(packageRoot: string): string | undefined {
 
 /**
  * Runs the CommonJS bundle at `file` in this context, compiled from its code cache when there is a
- * usable one, and (when there was not) writes one as the process exits. Never fails because of the
- * cache: a cache that cannot be read, used or written is done without.
+ * usable one, and (when there was not, or it was the first run's) writes one as the process exits.
+ * Never fails because of the cache: a cache that cannot be read, used or written is done without.
  */
 export function loadBundle(file: string, options: LoadBundleOptions): LoadedBundle {
   const bytes = readFileSync(file)
@@ -114,8 +124,14 @@ export function loadBundle(file: string, options: LoadBundleOptions): LoadedBund
     first: cacheFile,
     rejected: final ? cacheFile : firstFile,
   }[cache]
-  if (writeTo && firstFile) process.once('exit', () => saveCodeCache(script, writeTo, stem, own, firstFile))
-  return { exports: module.exports, cache, cacheFile: cache === 'off' ? undefined : cacheFile }
+  let pending = writeTo !== undefined && firstFile !== undefined
+  const saveCache = () => {
+    if (!pending || !writeTo || !firstFile) return
+    pending = false
+    saveCodeCache(script, writeTo, stem, own, firstFile)
+  }
+  if (pending && options.saveAtExit !== false) process.once('exit', saveCache)
+  return { exports: module.exports, cache, cacheFile: cache === 'off' ? undefined : cacheFile, saveCache }
 }
 
 function readOrUndefined(path: string): Buffer | undefined {
