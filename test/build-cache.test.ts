@@ -188,4 +188,84 @@ describe('the build manifest', () => {
     expect(damaged).toThrow(PostmortemError)
     expect(damaged).toThrow(/postmortem-build\.json is damaged: delete it .* or build with --no-cache/)
   })
+
+  it('appends the lines of changed and removed records to the file moved aside, and loads the last of each', async () => {
+    const out = await makeTempDir()
+    await mkdir(join(out, 'site'))
+    await mkdir(join(out, 'postmortems'))
+    const records = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`r${i}.yaml`, record(i)]))
+    await saveManifest(out, { key: 'k', checks: 'c', records })
+    const lineCount = async () => (await readFile(manifestPath(out), 'utf8')).split('\n').length - 1
+    expect(await lineCount()).toBe(101)
+    // As a build does: load, move aside, save with one record changed and one gone.
+    const before = await readFile(manifestPath(out), 'utf8')
+    let loaded = (await loadManifest(out, 'k'))!
+    await removeManifest(out)
+    const { 'r2.yaml': _gone, ...kept } = loaded.records
+    const next = { key: 'k', checks: 'c', records: { ...kept, 'r1.yaml': { ...record(1), id: 'changed' } } }
+    await saveManifest(out, next)
+    expect(await readdir(join(out, '.cache'))).toEqual(['postmortem-build.json'])
+    const lines = (await readFile(manifestPath(out), 'utf8')).split('\n')
+    expect(lines).toHaveLength(104) // the 101 lines as they were, the changed record, the one gone, ''
+    expect(lines.slice(0, 101)).toEqual(before.split('\n').slice(0, 101))
+    expect(lines[102]).toBe(`${JSON.stringify(['r2.yaml', null])}\t`)
+    loaded = (await loadManifest(out, 'k'))!
+    expect(loaded).toEqual(next)
+    expect(loaded.records).not.toHaveProperty('r2.yaml')
+    // A record back after it was gone; then nothing changed: nothing appended.
+    await removeManifest(out)
+    await saveManifest(out, { ...loaded, records: { ...loaded.records, 'r2.yaml': record(2) } })
+    expect(await lineCount()).toBe(104)
+    loaded = (await loadManifest(out, 'k'))!
+    expect(loaded.records['r2.yaml']).toEqual(record(2))
+    await removeManifest(out)
+    await saveManifest(out, loaded)
+    expect(await lineCount()).toBe(104)
+    expect(await loadManifest(out, 'k')).toEqual(loaded)
+  })
+
+  it('is written anew once appended lines would make it a quarter longer, or under another key', async () => {
+    const out = await makeTempDir()
+    await mkdir(join(out, 'site'))
+    await mkdir(join(out, 'postmortems'))
+    const records = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`r${i}.yaml`, record(i)]))
+    let manifest: BuildManifest = { key: 'k', checks: 'c', records }
+    await saveManifest(out, manifest)
+    const lineCount = async () => (await readFile(manifestPath(out), 'utf8')).split('\n').length - 1
+    const counts: number[] = []
+    for (let round = 0; round < 6; round++) {
+      // Each round, as a process of its own would: load, move aside, save with ten records changed.
+      manifest = (await loadManifest(out, 'k'))!
+      await removeManifest(out)
+      const changed = Object.fromEntries(
+        Array.from({ length: 10 }, (_, i) => [`r${i}.yaml`, { ...record(i), id: `round ${round}` }]),
+      )
+      manifest = { ...manifest, records: { ...manifest.records, ...changed } }
+      await saveManifest(out, manifest)
+      counts.push(await lineCount())
+      expect(await loadManifest(out, 'k')).toEqual(manifest)
+    }
+    // 101, then +10 a round while at most 25 + 16 lines are appended, then written anew.
+    expect(counts).toEqual([111, 121, 131, 141, 101, 111])
+    await removeManifest(out)
+    await saveManifest(out, { ...manifest, key: 'other' })
+    expect(await lineCount()).toBe(101)
+    expect(await loadManifest(out, 'other')).toEqual({ ...manifest, key: 'other' })
+  })
+
+  it('is not used when an appended line was cut short, or a record is said gone among the first lines', async () => {
+    const out = await makeTempDir()
+    await mkdir(join(out, 'site'))
+    await mkdir(join(out, 'postmortems'))
+    await saveManifest(out, { key: 'k', checks: 'c', records: { 'a.yaml': record(1), 'b.yaml': record(2) } })
+    const text = await readFile(manifestPath(out), 'utf8')
+    await writeFile(manifestPath(out), `${text}${JSON.stringify(['a.yaml', record(3)]).slice(0, 40)}`)
+    expect(await loadManifest(out, 'k')).toBeUndefined()
+    const lines = text.split('\n')
+    lines[2] = `${JSON.stringify(['b.yaml', null])}\t`
+    await writeFile(manifestPath(out), lines.join('\n'))
+    expect(await loadManifest(out, 'k')).toBeUndefined()
+    await writeFile(manifestPath(out), `${text}${JSON.stringify(['b.yaml', null])}\t\n`)
+    expect(Object.keys((await loadManifest(out, 'k'))!.records)).toEqual(['a.yaml'])
+  })
 })

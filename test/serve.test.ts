@@ -90,7 +90,11 @@ describe('serve saving the build cache', () => {
         const manifest = await readFile(join(dir, 'dist/.cache/postmortem-build.json'), 'utf8').catch(
           () => '',
         )
-        const line = manifest.split('\n').find((l) => l.startsWith(JSON.stringify([name]).slice(0, -1)))
+        // The last line of a record is the one that counts (later saves append theirs).
+        const line = manifest
+          .split('\n')
+          .filter((l) => l.startsWith(JSON.stringify([name]).slice(0, -1)))
+          .at(-1)
         if (line) return (JSON.parse(line.slice(0, line.indexOf('\t'))) as [string, { hash: string }])[1].hash
         await sleep(100)
       }
