@@ -15,6 +15,14 @@ import { PostmortemError } from '../src/errors.js'
 
 afterAll(removeTempDirs)
 
+/** An output folder as a build leaves it: the cache is used only while its output is there. */
+async function outputDir(): Promise<string> {
+  const out = await makeTempDir()
+  await mkdir(join(out, 'site'))
+  await mkdir(join(out, 'postmortems'))
+  return out
+}
+
 function record(i: number): CachedRecord {
   return {
     mtimeMs: 1_700_000_000_000 + i,
@@ -71,9 +79,7 @@ function parseLine(line: string): [string, CachedRecord] {
 
 describe('the build manifest', () => {
   it('is saved record by record, a line each, and loads back', async () => {
-    const out = await makeTempDir()
-    await mkdir(join(out, 'site'))
-    await mkdir(join(out, 'postmortems'))
+    const out = await outputDir()
     // Over 1 MiB, so it is written in several pieces; names that JSON must escape.
     const records = Object.fromEntries(
       Array.from({ length: 2_000 }, (_, i) => [
@@ -96,9 +102,7 @@ describe('the build manifest', () => {
   })
 
   it('saves records it loaded as they were read, and new ones anew, under their names', async () => {
-    const out = await makeTempDir()
-    await mkdir(join(out, 'site'))
-    await mkdir(join(out, 'postmortems'))
+    const out = await outputDir()
     const first = { key: 'k', checks: 'c', records: { 'a.yaml': record(1), 'b.yaml': record(2) } }
     await saveManifest(out, first)
     const loaded = (await loadManifest(out, 'k'))!
@@ -122,9 +126,7 @@ describe('the build manifest', () => {
   })
 
   it('is not used when it was cut short or is of another format', async () => {
-    const out = await makeTempDir()
-    await mkdir(join(out, 'site'))
-    await mkdir(join(out, 'postmortems'))
+    const out = await outputDir()
     await saveManifest(out, { key: 'k', checks: 'c', records: { 'a.yaml': record(1), 'b.yaml': record(2) } })
     const text = await readFile(manifestPath(out), 'utf8')
     const lines = text.split('\n')
@@ -139,9 +141,7 @@ describe('the build manifest', () => {
   })
 
   it('copies the lines of unchanged records from the manifest moved aside, loaded or saved by this process', async () => {
-    const out = await makeTempDir()
-    await mkdir(join(out, 'site'))
-    await mkdir(join(out, 'postmortems'))
+    const out = await outputDir()
     const saved = { key: 'k', checks: 'c', records: { 'a.yaml': record(1), 'b.yaml': record(2) } }
     await saveManifest(out, saved)
     // A record is never changed in place; one that is shows whether its line was copied or written anew.
@@ -171,9 +171,7 @@ describe('the build manifest', () => {
   })
 
   it('reads a record’s warnings and summary HTML only when asked, and says when they are damaged', async () => {
-    const out = await makeTempDir()
-    await mkdir(join(out, 'site'))
-    await mkdir(join(out, 'postmortems'))
+    const out = await outputDir()
     await saveManifest(out, { key: 'k', checks: 'c', records: { 'a.yaml': shown(1), 'b.yaml': shown(2) } })
     // The second record's fields after the tab no longer JSON: loading still succeeds.
     const lines = (await readFile(manifestPath(out), 'utf8')).split('\n')
@@ -190,9 +188,7 @@ describe('the build manifest', () => {
   })
 
   it('appends the lines of changed and removed records to the file moved aside, and loads the last of each', async () => {
-    const out = await makeTempDir()
-    await mkdir(join(out, 'site'))
-    await mkdir(join(out, 'postmortems'))
+    const out = await outputDir()
     const records = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`r${i}.yaml`, record(i)]))
     await saveManifest(out, { key: 'k', checks: 'c', records })
     const lineCount = async () => (await readFile(manifestPath(out), 'utf8')).split('\n').length - 1
@@ -225,9 +221,7 @@ describe('the build manifest', () => {
   })
 
   it('is written anew once appended lines would make it a quarter longer, or under another key', async () => {
-    const out = await makeTempDir()
-    await mkdir(join(out, 'site'))
-    await mkdir(join(out, 'postmortems'))
+    const out = await outputDir()
     const records = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`r${i}.yaml`, record(i)]))
     let manifest: BuildManifest = { key: 'k', checks: 'c', records }
     await saveManifest(out, manifest)
@@ -254,9 +248,7 @@ describe('the build manifest', () => {
   })
 
   it('is not used when an appended line was cut short, or a record is said gone among the first lines', async () => {
-    const out = await makeTempDir()
-    await mkdir(join(out, 'site'))
-    await mkdir(join(out, 'postmortems'))
+    const out = await outputDir()
     await saveManifest(out, { key: 'k', checks: 'c', records: { 'a.yaml': record(1), 'b.yaml': record(2) } })
     const text = await readFile(manifestPath(out), 'utf8')
     await writeFile(manifestPath(out), `${text}${JSON.stringify(['a.yaml', record(3)]).slice(0, 40)}`)
