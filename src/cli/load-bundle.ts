@@ -7,8 +7,9 @@
  * second run writes the cache once more, with what it compiled besides: a first `build` is often a
  * full one, whose records render in worker threads, and the next renders an edited record itself.
  * Each command keeps its own cache, because each runs different code: a cache made by `--version`
- * holds little of what `build` needs. Measured here, interleaved runs: `postmortem --version` 0.34 → 0.25 s;
- * a `build` after one edit 0.74 → 0.46–0.58 s at 1,000 records and 1.92 → 1.63 s at 10,000.
+ * holds little of what `build` needs. Measured here, in turns (medians of 8–10): `postmortem
+ * --version` 0.34 → 0.23 s; a `build` after one edit 0.76 → 0.64 s at 1,000 records and 1.61 → 1.47 s
+ * at 10,000.
  *
  * Note: Node 22's `module.enableCompileCache()` does this for any module; Node 20, the floor, has
  * only `vm.Script`'s cached data. V8 checks that a cache was made by the same V8, with the same flags,
