@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import type { Stats } from 'node:fs'
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { appendFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -187,9 +188,15 @@ let lastFile:
 
 /** A manifest file's identity: a rename keeps it, a rewrite does not. */
 function fileId(path: string): string | undefined {
+  const stats = statOrUndefined(path)
+  return stats && idOf(stats)
+}
+
+const idOf = ({ ino, size, mtimeMs }: Stats) => `${ino}:${size}:${mtimeMs}`
+
+function statOrUndefined(path: string): Stats | undefined {
   try {
-    const { ino, size, mtimeMs } = statSync(path)
-    return `${ino}:${size}:${mtimeMs}`
+    return statSync(path)
   } catch {
     return undefined
   }
@@ -325,8 +332,9 @@ async function appendToManifest(file: string, manifest: BuildManifest): Promise<
   const known = lastFile
   const retired = retiredPath(file)
   if (!known || known.key !== manifest.key || known.checks !== manifest.checks) return false
-  const size = statOrUndefined(retired)?.size
-  if (size === undefined || fileId(retired) !== known.id) return false
+  const stats = statOrUndefined(retired)
+  if (!stats || idOf(stats) !== known.id) return false
+  const { size } = stats
   const entries = Object.entries(manifest.records)
   const lines: Buffer[] = []
   const added: Array<[CachedRecord, { name: string; start: number; end: number }]> = []
@@ -367,14 +375,6 @@ async function appendToManifest(file: string, manifest: BuildManifest): Promise<
   lastRead = undefined
   lastFile = { ...known, id, lines: known.lines + lines.length, latest }
   return true
-}
-
-function statOrUndefined(path: string): { size: number } | undefined {
-  try {
-    return statSync(path)
-  } catch {
-    return undefined
-  }
 }
 
 /**
