@@ -12,6 +12,7 @@ import {
 } from '../src/site/build-cache.js'
 import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
 import { PostmortemError } from '../src/errors.js'
+import { fullSummary } from '../src/site/cached-summary.js'
 
 afterAll(removeTempDirs)
 
@@ -48,33 +49,100 @@ function record(i: number): CachedRecord {
   }
 }
 
-/** A record on the site: its summary carries the HTML the feeds show. */
+/** A record on the site: its summary carries what the pages over all incidents show. */
 function shown(i: number): CachedRecord {
   const { hidden: _, ...rest } = record(i)
-  return {
-    ...rest,
-    summary: {
-      incident: { id: `incident-${i}`, title: `Incident ${i}` } as SiteSummary['incident'],
-      figures: {} as SiteSummary['figures'],
-      excerpt: `About incident ${i}`,
-      content_html: `<p>About <em>incident</em> ${i}\t…</p>`,
-      lastChange: i,
+  const summary: SiteSummary = {
+    incident: {
+      id: `incident-${i}`,
+      title: `Incident ${i} – “quoted”`,
+      severity: 'SEV2',
+      status: 'published',
+      type: 'outage',
+      services: [{ id: 'api', impact: 'outage' }, { id: 'web' }],
+      timezone: 'Europe/Berlin',
+      timestamps: {
+        impact_started: 1_700_000_000_000 + i,
+        detected: 1_700_000_060_000 + i,
+        acknowledged: null,
+        cause_identified: null,
+        mitigated: 1_700_000_600_000 + i,
+        resolved: 1_700_000_900_000 + i,
+        impact_ended: 1_700_000_900_000 + i,
+      },
+      ...(i % 2 === 0 && { tags: ['deploy'] }),
+      action_items: [
+        {
+          id: 'AI-1',
+          title: 'Alert on it',
+          type: 'detect',
+          priority: 'P1',
+          status: 'open',
+          due: '2024-01-01',
+        },
+        {
+          id: 'AI-2',
+          title: 'Roll back faster',
+          type: 'mitigate',
+          priority: 'P2',
+          status: 'done',
+          owner: '@sre',
+          issue: {
+            number: 7,
+            url: 'https://github.test/o/r/issues/7',
+            state: 'closed',
+            synced_at: '2024-01-02T00:00:00Z',
+          },
+        },
+      ] as NonNullable<SiteSummary['incident']['action_items']>,
     },
+    figures: {
+      durations: {
+        time_to_detect: 60_000,
+        time_to_acknowledge: null,
+        time_to_mitigate: 600_000,
+        time_to_resolve: 900_000,
+        impact_duration: 900_000,
+      },
+      error_budget: [{ slo: 'api-availability', bad_minutes: 15, burn_percent: 34.72 }],
+      communications: { first_update_after_detect: 120_000, longest_gap: null },
+      action_items: {
+        total: 2,
+        open: 1,
+        in_progress: 0,
+        done: 1,
+        not_doing: 0,
+        overdue: 1,
+        completion_percent: 50,
+      },
+    },
+    excerpt: `About incident ${i}`,
+    content_html: `<p>About <em>incident</em> ${i}\t…</p>`,
+    lastChange: 1_700_000_900_000 + i,
   }
+  return { ...rest, summary }
 }
 
-/** A manifest line: `[name, record]` without its warnings and summary HTML, a tab, and those. */
+/** A record as loaded, with its whole summary (a loaded one reads the rest when asked). */
+function whole(record: CachedRecord): CachedRecord {
+  return { ...record, summary: record.summary && fullSummary(record.summary) }
+}
+
+const wholeRecords = (records: BuildManifest['records']) =>
+  Object.fromEntries(Object.entries(records).map(([name, r]) => [name, whole(r)]))
+
+/** A manifest line: `[name, record, row]` without its warnings and summary, a tab, and those. */
 function parseLine(line: string): [string, CachedRecord] {
   const tab = line.indexOf('\t')
-  const [name, hot] = JSON.parse(line.slice(0, tab)) as [string, CachedRecord]
+  const [name, hot, row] = JSON.parse(line.slice(0, tab)) as [string, CachedRecord, unknown]
   const cold = JSON.parse(line.slice(tab + 1)) as {
     warnings: CachedRecord['warnings']
-    content_html?: string
+    summary?: SiteSummary
   }
   expect(hot).not.toHaveProperty('warnings')
-  expect(hot.summary ?? {}).not.toHaveProperty('content_html')
-  const summary = hot.summary && { ...hot.summary, content_html: cold.content_html! }
-  return [name, { ...hot, warnings: cold.warnings, summary }]
+  expect(hot).not.toHaveProperty('summary')
+  expect(row === null).toBe(cold.summary === undefined)
+  return [name, { ...hot, warnings: cold.warnings, summary: cold.summary ?? null }]
 }
 
 describe('the build manifest', () => {
@@ -91,11 +159,22 @@ describe('the build manifest', () => {
     await saveManifest(out, manifest)
     const lines = (await readFile(manifestPath(out), 'utf8')).split('\n')
     expect(lines).toHaveLength(2_002) // header, records, and the empty string after the last newline
-    expect(JSON.parse(lines[0]!)).toEqual({ format: 4, key: 'k"ey', checks: 'c"hecks', count: 2_000 })
+    expect(JSON.parse(lines[0]!)).toEqual({ format: 5, key: 'k"ey', checks: 'c"hecks', count: 2_000 })
     expect(lines.slice(1, -1).map(parseLine)).toEqual(Object.entries(records))
-    expect(await loadManifest(out, 'k"ey')).toEqual(manifest)
+    const loaded = (await loadManifest(out, 'k"ey'))!
+    expect({ ...loaded, records: wholeRecords(loaded.records) }).toEqual(manifest)
+    // What every build reads of a summary is there without the rest (`CachedSummary`).
+    const { incident, figures, lastChange } = records['incidents/"quoted" 0\\.yaml']!.summary!
+    const cached = loaded.records['incidents/"quoted" 0\\.yaml']!.summary!
+    const { action_items: _items, ...facts } = incident
+    expect({ ...cached.incident, title: cached.incident.title, action_items: undefined }).toEqual(facts)
+    expect({ ...cached.figures, communications: cached.figures.communications }).toEqual(figures)
+    expect(cached.incident.action_items!.map((item) => ({ ...item, title: item.title }))).toEqual(
+      incident.action_items!.map(({ id, status, due, title }) => ({ id, status, due, title })),
+    )
+    expect(cached.lastChange).toBe(lastChange)
     // validate asks for the records by the checks' key alone, whatever the build's key.
-    expect(await loadCheckedRecords(out, 'c"hecks')).toEqual(records)
+    expect(wholeRecords((await loadCheckedRecords(out, 'c"hecks'))!)).toEqual(records)
     expect(await loadCheckedRecords(out, 'other')).toBeUndefined()
     // Nothing is left beside it.
     expect(await readdir(join(out, '.cache'))).toEqual(['postmortem-build.json'])
@@ -170,7 +249,7 @@ describe('the build manifest', () => {
     expect(records['a.yaml']!.id).toBe('changed in place')
   })
 
-  it('reads a record’s warnings and summary HTML only when asked, and says when they are damaged', async () => {
+  it('reads a record’s warnings and the rest of its summary only when asked, and says when they are damaged', async () => {
     const out = await outputDir()
     await saveManifest(out, { key: 'k', checks: 'c', records: { 'a.yaml': shown(1), 'b.yaml': shown(2) } })
     // The second record's fields after the tab no longer JSON: loading still succeeds.
@@ -181,10 +260,11 @@ describe('the build manifest', () => {
     expect(records['a.yaml']!.warningCount).toBe(1)
     expect(records['a.yaml']!.warnings).toEqual(shown(1).warnings)
     expect(records['a.yaml']!.summary!.content_html).toBe(shown(1).summary!.content_html)
-    expect(records['b.yaml']!.summary!.excerpt).toBe('About incident 2')
-    const damaged = () => records['b.yaml']!.warnings
-    expect(damaged).toThrow(PostmortemError)
-    expect(damaged).toThrow(/postmortem-build\.json is damaged: delete it .* or build with --no-cache/)
+    expect(records['b.yaml']!.summary!.incident.timestamps).toEqual(shown(2).summary!.incident.timestamps)
+    for (const damaged of [() => records['b.yaml']!.warnings, () => records['b.yaml']!.summary!.excerpt]) {
+      expect(damaged).toThrow(PostmortemError)
+      expect(damaged).toThrow(/postmortem-build\.json is damaged: delete it .* or build with --no-cache/)
+    }
   })
 
   it('appends the lines of changed and removed records to the file moved aside, and loads the last of each', async () => {

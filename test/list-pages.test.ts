@@ -118,22 +118,25 @@ describe('the action-items page', () => {
 
 describe('the index', () => {
   it('lists every incident newest first, and makes a row again only for what changed', () => {
-    const items = [incident(1, []), incident(4, []), incident(3, []), incident(2, [])]
-    const excerpts = new Map(items.map((s) => [s.incident.id, `About ${s.incident.id}`]))
+    const items = [incident(1, []), incident(4, []), incident(3, []), incident(2, [])].map((s) => ({
+      ...s,
+      excerpt: `About ${s.incident.id}`,
+    }))
     const keys = new Map(items.map((s) => [s, `key-${s.incident.id}`]))
-    const first = indexView(items, config, excerpts, (s) => keys.get(s))
+    const first = indexView(items, config, (s) => keys.get(s))
     const byId = (view: typeof first) => new Map(view.incidents.map((r) => [r.id, r]))
     expect(first.incidents.map((r) => r.id)).toEqual(['inc-0004', 'inc-0003', 'inc-0002', 'inc-0001'])
     expect(first.incidents.map((r) => r[rowKey])).toEqual(first.incidents.map((r) => `key-${r.id}`))
     expect(first.incidents[0]).toMatchObject({ summary: 'About inc-0004', year: '2020', duration: 3_600_000 })
 
-    // The same summaries (serve, between rebuilds): the same rows. A changed summary object, excerpt
-    // or key: a row made again.
+    // The same summaries (serve, between rebuilds): the same rows. A changed summary (a new object:
+    // summaries are never changed in place) or key: a row made again.
     const edited = { ...items[0]!, incident: { ...items[0]!.incident, title: 'Edited' } }
     keys.set(edited, 'key-edited')
-    excerpts.set('inc-0002', 'A new excerpt')
+    const excerpted = { ...items[3]!, excerpt: 'A new excerpt' }
+    keys.set(excerpted, 'key-inc-0002')
     keys.set(items[2]!, 'key-changed')
-    const second = indexView([edited, ...items.slice(1)], config, excerpts, (s) => keys.get(s))
+    const second = indexView([edited, items[1]!, items[2]!, excerpted], config, (s) => keys.get(s))
     const [before, after] = [byId(first), byId(second)]
     expect(after.get('inc-0004')).toBe(before.get('inc-0004'))
     expect(after.get('inc-0003')).not.toBe(before.get('inc-0003'))

@@ -15,7 +15,7 @@ const dueDays = new Map<string, Instant | null>()
  * of `resolved` + the policy's days for the incident's severity; `null` when neither applies.
  */
 export function dueDay(
-  item: ActionItem,
+  item: Pick<ActionItem, 'due'>,
   incident: Pick<Incident, 'severity' | 'timestamps'>,
   config: Config,
 ): Instant | null {
@@ -47,7 +47,7 @@ export function isOpen(item: Pick<ActionItem, 'status'>): boolean {
  * an item is overdue once its due day has ended.
  */
 export function isOverdue(
-  item: ActionItem,
+  item: Pick<ActionItem, 'status' | 'due'>,
   incident: Pick<Incident, 'severity' | 'timestamps'>,
   config: Config,
   at: Instant,

@@ -7,8 +7,11 @@ import type { Diagnostic } from '../diagnostics.js'
 import { PostmortemError } from '../errors.js'
 import { toolFingerprint } from '../paths.js'
 import type { Incident } from '../validate/normalize.js'
+type ActionItem = NonNullable<Incident['action_items']>[number]
 import type { Config } from '../validate/schema.js'
 import type { SiteSummary } from './build-site.js'
+import type { SummaryRow } from './cached-summary.js'
+import { CachedSummary, fullSummary, isSummaryRow, summaryRow } from './cached-summary.js'
 
 /**
  * What the last successful build knew of one record file. A record whose bytes, overdue action items
@@ -35,7 +38,7 @@ export interface CachedRecord {
    * What decides which action items are overdue (the reference time moves, the record did not), for
    * records not on the site; the summary holds it for the others.
    */
-  facts?: Pick<Incident, 'severity' | 'timestamps' | 'action_items'>
+  facts?: OverdueFacts
   /** Ids of its action items overdue at the build's reference time: a change re-renders the page. */
   overdue: string[]
   /** The incident on the site, or `null` when this build does not show it. */
@@ -44,6 +47,11 @@ export interface CachedRecord {
   hidden?: string
   /** The related ids its page links to (those that were on the site). */
   shown: string[]
+}
+
+/** What decides which of a record's action items are overdue: see `overdueIds`. */
+export interface OverdueFacts extends Pick<Incident, 'severity' | 'timestamps'> {
+  action_items?: Array<Pick<ActionItem, 'id' | 'status' | 'due'>>
 }
 
 /** The cache of one output folder. */
@@ -59,56 +67,71 @@ export interface BuildManifest {
   records: Record<string, CachedRecord>
 }
 
-// 4: a header line, then a line per record, so a save can reuse the text it loaded: `[name, record]`
-// without what a build seldom reads (`ColdFields`), a tab, and those fields. The header's `count`
-// lines may be followed by lines appended by later saves (see `appendToManifest`): a record's last
-// line is the one that counts, and `[name, null]` says a record is gone.
-const format = 4
+// 5: a header line, then a line per record, so a save can reuse the text it loaded: `[name, record,
+// row]` — the record without what a build seldom reads (`ColdFields`), its summary as a `SummaryRow` —
+// a tab, and those fields. The header's `count` lines may be followed by lines appended by later saves
+// (see `appendToManifest`): a record's last line is the one that counts, and `[name, null]` says a
+// record is gone.
+const format = 5
 
 /** What a record's line holds after the tab, read when first asked for. */
 interface ColdFields {
   warnings: Diagnostic[]
-  content_html?: string
+  summary?: SiteSummary
 }
 
 /**
- * A record's line: its fields as JSON, then a tab and the fields a build seldom reads — its warnings
- * (a build counts them) and the summary's HTML (the feeds show 50 incidents). JSON.stringify writes
- * neither a raw tab nor a line break. At 10,000 records these are ~10 of 35 MB, and ~0.1 s of loading.
+ * A record's line: its fields as JSON with its summary as a row (what every warm build reads), then a
+ * tab and what a build seldom reads — its warnings (a build counts them) and the whole summary (the
+ * titles and prose of the rows and feed entries it draws again). JSON.stringify writes neither a raw
+ * tab nor a line break.
  */
 function recordLine(name: string, record: CachedRecord): string {
-  const { warnings, ...hot } = record
-  const cold: ColdFields = { warnings }
-  if (hot.summary) {
-    const { content_html, ...summary } = hot.summary
-    cold.content_html = content_html
-    return `${JSON.stringify([name, { ...hot, summary }])}\t${JSON.stringify(cold)}\n`
-  }
-  return `${JSON.stringify([name, hot])}\t${JSON.stringify(cold)}\n`
+  const { warnings, summary, ...hot } = record
+  const full = summary && fullSummary(summary)
+  const cold: ColdFields = full ? { warnings, summary: full } : { warnings }
+  return `${JSON.stringify([name, hot, full ? summaryRow(full) : null])}\t${JSON.stringify(cold)}\n`
 }
 
 /**
- * Gives a record read from its line's JSON the fields after the tab, read when first asked for (the
- * bytes are copied: a record kept in memory under `serve` must not hold the whole manifest's).
+ * Gives a record read from its line's JSON the fields after the tab, read when first asked for: its
+ * warnings, and its summary's rest (see `CachedSummary`). `line` is a view of the manifest's bytes,
+ * not a copy: under `serve` the records outlive the load, and copying each line's cold part (most
+ * are over the 4 KiB that Buffer's pool serves) cost more than keeping the file's bytes.
  */
-function withColdFields(record: CachedRecord, line: Buffer, tab: number, path: string): void {
-  const bytes = Buffer.allocUnsafe(line.length - tab - 1)
-  line.copy(bytes, 0, tab + 1)
+function withColdFields(
+  record: CachedRecord,
+  row: SummaryRow | null,
+  line: Buffer,
+  tab: number,
+  path: string,
+): void {
   let cold: ColdFields | undefined
   const read = () => {
     try {
-      return (cold ??= JSON.parse(bytes.toString('utf8')) as ColdFields)
+      return (cold ??= JSON.parse(line.toString('utf8', tab + 1)) as ColdFields)
     } catch {
-      throw new PostmortemError(
-        `The build cache ${path} is damaged: delete it (the next build is a full one) or build with --no-cache.`,
-      )
+      throw damaged(path)
     }
   }
-  const lazy = { enumerable: true, configurable: true }
-  Object.defineProperty(record, 'warnings', { ...lazy, get: () => read().warnings })
-  if (record.summary)
-    Object.defineProperty(record.summary, 'content_html', { ...lazy, get: () => read().content_html ?? '' })
+  Object.defineProperty(record, 'warnings', {
+    enumerable: true,
+    configurable: true,
+    get: () => read().warnings,
+  })
+  record.summary =
+    row &&
+    new CachedSummary(record.id, row, () => {
+      const { summary } = read()
+      if (!summary) throw damaged(path)
+      return summary
+    })
 }
+
+const damaged = (path: string) =>
+  new PostmortemError(
+    `The build cache ${path} is damaged: delete it (the next build is a full one) or build with --no-cache.`,
+  )
 
 /** `<out>/.cache/postmortem-build.json`: inside the output folder, so deleting `dist/` clears it. */
 export function manifestPath(outDir: string): string {
@@ -235,7 +258,11 @@ async function readManifest(
       if (end === -1) return undefined // cut short
       const tab = bytes.indexOf(9, start)
       if (tab === -1 || tab > end) return undefined
-      const [name, record] = JSON.parse(bytes.toString('utf8', start, tab)) as [string, CachedRecord | null]
+      const [name, record, row] = JSON.parse(bytes.toString('utf8', start, tab)) as [
+        string,
+        CachedRecord | null,
+        unknown,
+      ]
       lines += 1
       if (typeof name !== 'string' || typeof record !== 'object') return undefined
       if (record === null) {
@@ -245,7 +272,8 @@ async function readManifest(
         latest.delete(name)
         continue
       }
-      withColdFields(record, bytes.subarray(start, end), tab - start, path)
+      if (row !== null && !isSummaryRow(row)) return undefined
+      withColdFields(record, row, bytes.subarray(start, end), tab - start, path)
       if (id) lineSources.set(record, { name, file: id, start, end: end + 1 })
       records.set(name, record)
       latest.set(name, start)

@@ -141,9 +141,7 @@ export interface SiteSummary extends IncidentFigures {
  */
 class SummaryEntry implements SiteEntry {
   readonly id: string
-  readonly title: string
   readonly path: string
-  readonly summary: string
   readonly severity: string
   readonly status: string
   readonly type: string
@@ -162,9 +160,7 @@ class SummaryEntry implements SiteEntry {
     const { incident } = of
     const t = incident.timestamps
     this.id = incident.id
-    this.title = incident.title
     this.path = `incidents/${incident.id}/`
-    this.summary = of.excerpt
     this.severity = incident.severity
     this.status = incident.status
     this.type = incident.type
@@ -176,6 +172,15 @@ class SummaryEntry implements SiteEntry {
     this.published = t.impact_ended ?? t.resolved ?? t.impact_started
     this.figures = of.figures.durations
     this.#of = of
+  }
+
+  // Note: the title and prose are read for the entries drawn (see `CachedSummary`).
+  get title(): string {
+    return this.#of.incident.title
+  }
+
+  get summary(): string {
+    return this.#of.excerpt
   }
 
   get content_html(): string {
@@ -328,7 +333,7 @@ export function aggregateSteps(
       () =>
         render('index.html', paths.index, {
           ...page(paths.index, config.site.title),
-          ...indexView(summaries, config, new Map(summaries.map((s) => [s.incident.id, s.excerpt])), keyOf),
+          ...indexView(summaries, config, keyOf),
         }),
       false,
     ],

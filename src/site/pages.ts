@@ -68,21 +68,19 @@ export function siteContext(
 }
 
 /** The incident history: newest first, with what the filters and search need. */
-export function indexView<T extends IncidentFigures>(
+export function indexView<T extends IncidentFigures & { excerpt: string }>(
   items: readonly T[],
   config: Config,
-  excerpts: ReadonlyMap<string, string>,
   /** What decides an incident's rows (see `rowKey`): the hash of its record; none: rows are not kept. */
   keyOf?: (item: T) => string | undefined,
 ) {
   const rows = [...items]
     .sort((a, b) => b.incident.timestamps.impact_started - a.incident.timestamps.impact_started)
     .map((item) => {
-      const summary = excerpts.get(item.incident.id) ?? ''
       const key = keyOf?.(item)
       const made = indexRows.get(item)
-      if (made && made.summary === summary && made[rowKey] === key) return made
-      const row = indexRow(item, summary, key)
+      if (made && made[rowKey] === key) return made
+      const row = indexRow(item, key)
       indexRows.set(item, row)
       return row
     })
@@ -105,24 +103,34 @@ export function indexView<T extends IncidentFigures>(
  */
 const indexRows = new WeakMap<IncidentFigures, ReturnType<typeof indexRow>>()
 
-/** An incident's row on the index. */
-function indexRow({ incident, figures }: IncidentFigures, summary: string, key: string | undefined) {
+/**
+ * An incident's row on the index. Its title and summary are read when a layout reads them: a row the
+ * page keeps from the last build (see `PageRows`) is not drawn, and a summary from the build cache
+ * reads its prose only when asked (`CachedSummary`).
+ */
+function indexRow(item: IncidentFigures & { excerpt: string }, key: string | undefined) {
+  const { incident, figures } = item
   const year = String(wallClock(incident.timestamps.impact_started, incident.timezone).getUTCFullYear())
+  const services = incident.services.map((s) => s.id)
   return {
     id: incident.id,
-    title: incident.title,
+    get title() {
+      return incident.title
+    },
     href: paths.incident(incident.id),
     severity: incident.severity,
     status: incident.status,
     type: incident.type,
-    services: incident.services.map((s) => s.id),
-    services_attr: incident.services.map((s) => s.id).join(' '),
+    services,
+    services_attr: services.join(' '),
     tags_attr: (incident.tags ?? []).join(' '),
     year,
     started: incident.timestamps.impact_started,
     zone: incident.timezone,
     duration: figures.durations.impact_duration,
-    summary,
+    get summary() {
+      return item.excerpt
+    },
     // Note: last: a computed key before the others made V8 build each row property by property (~2×).
     [rowKey]: key,
   }
@@ -184,22 +192,34 @@ export function actionItemsView<T extends IncidentFigures>(
     const due = dueDay(item, incident, config)
     const open = isOpen(item)
     const overdue = open && due !== null && at >= due + 86_400_000
+    // Note: what only a drawn row shows is read when drawn (see `indexRow`).
     return {
       incident_id: incident.id,
-      incident_title: incident.title,
+      get incident_title() {
+        return incident.title
+      },
       href: paths.incident(incident.id),
       id: item.id,
-      title: item.title,
-      type: item.type,
-      priority: item.priority,
-      owner: item.owner ?? null,
+      get title() {
+        return item.title
+      },
+      get type() {
+        return item.type
+      },
+      get priority() {
+        return item.priority
+      },
+      get owner() {
+        return item.owner ?? null
+      },
       due,
       status: item.status,
       open,
       overdue,
-      issue: item.issue
-        ? { label: `#${item.issue.number}`, url: item.issue.url, state: item.issue.state }
-        : null,
+      get issue() {
+        const { issue } = item
+        return issue ? { label: `#${issue.number}`, url: issue.url, state: issue.state } : null
+      },
       [rowKey]: key === undefined ? undefined : `${key}.${i}${overdue ? 'o' : ''}`,
     }
   }

@@ -100,10 +100,14 @@ export function runRecordJob(job: RecordJob, env: RecordEnv): RecordDone {
   if (errors.length > 0 || !result.incident || bytes === null)
     return { id: source.data?.id, errors, site: [], spent }
   const incident = result.incident
-  const facts = {
+  // Note: what decides which action items are overdue, no more: the cache keeps it for records not
+  // on the site, and every warm build reads it.
+  const facts: Facts = {
     severity: incident.severity,
     timestamps: incident.timestamps,
-    ...(incident.action_items && { action_items: incident.action_items }),
+    ...(incident.action_items && {
+      action_items: incident.action_items.map(({ id, status, due }) => ({ id, status, ...(due && { due }) })),
+    }),
   }
   const rendered = job.render
     ? timed('  render pages', () => render(incident, env))
