@@ -266,3 +266,44 @@ describe('incremental build', () => {
     expect(result.stdout).toContain('Timings (full build, 5 records, 0 reused)')
   })
 })
+
+describe('incremental build of more incidents than the feeds show', () => {
+  it('reads no more of an unchanged record than its rows and entries kept from the last build need', async () => {
+    const dir = await makeTempDir()
+    await writeFile(join(dir, 'postmortem.config.yaml'), syntheticConfig)
+    await mkdir(join(dir, 'incidents'))
+    const count = 56
+    for (let i = 0; i < count; i++) {
+      const { id, text } = syntheticRecord(i)
+      const shown = text
+        .replace(/^visibility: \w+$/m, 'visibility: public')
+        .replace(/^status: \w+$/m, 'status: published')
+      await writeFile(join(dir, 'incidents', `${id}.yaml`), shown)
+    }
+    await buildBoth(dir)
+    // The records the feeds leave out (they show the newest 50): none of their rows or entries is
+    // drawn again after an edit elsewhere. Their cache lines lose what follows the tab (the title,
+    // the excerpt, the HTML and the warnings); a build that read it would stop, saying so.
+    const feed = await readFile(join(dir, 'dist/site/feed.xml'), 'utf8')
+    const left = Array.from({ length: count }, (_, i) => syntheticRecord(i).id).filter(
+      (id) => !feed.includes(`/incidents/${id}/`),
+    )
+    expect(left).toHaveLength(count - 50)
+    const cache = join(dir, 'dist/.cache/postmortem-build.json')
+    const lines = (await readFile(cache, 'utf8')).split('\n')
+    let damaged = 0
+    for (const [n, line] of lines.entries())
+      if (left.some((id) => line.startsWith(`["incidents/${id}.yaml",`))) {
+        lines[n] = `${line.slice(0, line.indexOf('\t'))}\t{{not JSON`
+        damaged += 1
+      }
+    expect(damaged).toBe(left.length)
+    await writeFile(cache, lines.join('\n'))
+    const edited = join(dir, 'incidents', `${syntheticRecord(count - 1).id}.yaml`)
+    const text = await readFile(edited, 'utf8')
+    await writeFile(edited, text.replace(/^title: .*$/m, 'title: "Only this one"'))
+    const warm = await buildBoth(dir)
+    expect(warm.stdout).toContain(`Timings (incremental build, ${count} records, ${count - 1} reused)`)
+    expect(await readFile(join(dir, 'dist/site/index.html'), 'utf8')).toContain('Only this one')
+  })
+})
