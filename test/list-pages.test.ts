@@ -6,6 +6,7 @@ import { rowKey } from '../src/site/page-rows.js'
 import { actionItemsView, indexView, paths, recentClosedItems, siteContext } from '../src/site/pages.js'
 import type { Incident } from '../src/validate/normalize.js'
 import { defaultConfig } from '../src/validate/schema.js'
+import { viewGetters } from '../src/render/templates.js'
 
 type Item = NonNullable<Incident['action_items']>[number]
 
@@ -145,5 +146,38 @@ describe('the index', () => {
     expect(after.get('inc-0002')).toMatchObject({ summary: 'A new excerpt', [rowKey]: 'key-inc-0002' })
     expect(after.get('inc-0001')).not.toBe(before.get('inc-0001'))
     expect(after.get('inc-0001')).toMatchObject({ title: 'Edited', [rowKey]: 'key-edited' })
+  })
+})
+
+describe('rows that read what they show when drawn', () => {
+  /** The names of the getters on a row's prototype. */
+  const getters = (row: object) =>
+    Object.entries(Object.getOwnPropertyDescriptors(Object.getPrototypeOf(row)))
+      .filter(([, d]) => d.get)
+      .map(([name]) => name)
+
+  it('are drawn with those fields, which the layouts are allowed to read', async () => {
+    const layouts = await loadLayouts(config, '.')
+    const owner = {
+      owner: '@sre',
+      issue: { number: 7, url: 'https://github.test/o/r/issues/7', state: 'open' },
+    }
+    const items = [
+      { ...incident(1, [{ status: 'open', due: '2030-01-02', ...owner }]), excerpt: 'What happened' },
+    ]
+    const index = indexView(items, config)
+    const actions = actionItemsView(items, config, at)
+    for (const row of [index.incidents[0]!, actions.open[0]!])
+      expect(getters(row).filter((name) => !viewGetters[name])).toEqual([])
+    expect(getters(index.incidents[0]!)).toEqual(['title', 'summary'])
+    expect(getters(actions.open[0]!)).toContain('incident_title')
+    // Owners are shown on internal pages only.
+    const page = (name: string, path: string, view: object) =>
+      layouts.render(name, { ...siteContext(config, 'internal', path, 'Page', 'test'), ...view })
+    const html = page('index.html', paths.index, index)
+    expect(html).toContain('>Incident 1</a>')
+    expect(html).toContain('<p class="excerpt">What happened</p>')
+    const list = page('action-items.html', paths.actions, actions)
+    for (const text of ['Incident 1', 'Item 1', '@sre', '#7', 'P2']) expect(list).toContain(text)
   })
 })

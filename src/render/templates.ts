@@ -52,6 +52,21 @@ export interface TemplateSources {
 
 const extension = '.hbs'
 
+/**
+ * Fields a view may give as getters on its prototype, read only when a template reads them: the rows
+ * of the index and the action items (`IndexRow`, `ActionRow`) read titles and prose when drawn, not
+ * when made. Handlebars reads only a view's own properties, and those of prototypes it is told of.
+ */
+export const viewGetters: Readonly<Record<string, true>> = {
+  title: true,
+  summary: true,
+  incident_title: true,
+  type: true,
+  priority: true,
+  owner: true,
+  issue: true,
+}
+
 async function listTemplates(dir: string): Promise<Map<string, string>> {
   const found = new Map<string, string>()
   for (const sub of ['', 'partials']) {
@@ -185,7 +200,7 @@ function compile(sources: TemplateSources): Templates {
     // Note: errors are rethrown with the file name of the innermost template that raised them.
     const wrapped = ((context: unknown, runtime?: Handlebars.RuntimeOptions) => {
       try {
-        return template(context, runtime)
+        return template(context, { allowedProtoProperties: viewGetters, ...runtime })
       } catch (error) {
         if (error instanceof TemplateError) throw error
         throw new TemplateError(shown(file), lineOf(error), firstLine(error))

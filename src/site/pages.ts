@@ -80,7 +80,7 @@ export function indexView<T extends IncidentFigures & { excerpt: string }>(
       const key = keyOf?.(item)
       const made = indexRows.get(item)
       if (made && made[rowKey] === key) return made
-      const row = indexRow(item, key)
+      const row = new IndexRow(item, key)
       indexRows.set(item, row)
       return row
     })
@@ -101,38 +101,54 @@ export function indexView<T extends IncidentFigures & { excerpt: string }>(
  * same objects from one rebuild to the next (they are never changed in place), and so are their rows
  * (at 10,000 records, ~40 ms of each rebuild). Layouts never change a view.
  */
-const indexRows = new WeakMap<IncidentFigures, ReturnType<typeof indexRow>>()
+const indexRows = new WeakMap<IncidentFigures, IndexRow>()
 
 /**
- * An incident's row on the index. Its title and summary are read when a layout reads them: a row the
- * page keeps from the last build (see `PageRows`) is not drawn, and a summary from the build cache
- * reads its prose only when asked (`CachedSummary`).
+ * An incident's row on the index. Its title and summary are read when a layout reads them (getters on
+ * the prototype, which layouts may read: see `viewGetters`): a row the page keeps from the last build
+ * (see `PageRows`) is not drawn, and a summary from the build cache reads its prose only when asked
+ * (`CachedSummary`). As getters in each row's literal, they were ~2 µs a row and their garbage.
  */
-function indexRow(item: IncidentFigures & { excerpt: string }, key: string | undefined) {
-  const { incident, figures } = item
-  const year = String(wallClock(incident.timestamps.impact_started, incident.timezone).getUTCFullYear())
-  const services = incident.services.map((s) => s.id)
-  return {
-    id: incident.id,
-    get title() {
-      return incident.title
-    },
-    href: paths.incident(incident.id),
-    severity: incident.severity,
-    status: incident.status,
-    type: incident.type,
-    services,
-    services_attr: services.join(' '),
-    tags_attr: (incident.tags ?? []).join(' '),
-    year,
-    started: incident.timestamps.impact_started,
-    zone: incident.timezone,
-    duration: figures.durations.impact_duration,
-    get summary() {
-      return item.excerpt
-    },
-    // Note: last: a computed key before the others made V8 build each row property by property (~2×).
-    [rowKey]: key,
+class IndexRow {
+  readonly id: string
+  readonly href: string
+  readonly severity: string
+  readonly status: string
+  readonly type: string
+  readonly services: string[]
+  readonly services_attr: string
+  readonly tags_attr: string
+  readonly year: string
+  readonly started: number
+  readonly zone: string
+  readonly duration: number | null
+  readonly [rowKey]: string | undefined
+  readonly #item: IncidentFigures & { excerpt: string }
+
+  constructor(item: IncidentFigures & { excerpt: string }, key: string | undefined) {
+    const { incident, figures } = item
+    this.id = incident.id
+    this.href = paths.incident(incident.id)
+    this.severity = incident.severity
+    this.status = incident.status
+    this.type = incident.type
+    this.services = incident.services.map((s) => s.id)
+    this.services_attr = this.services.join(' ')
+    this.tags_attr = (incident.tags ?? []).join(' ')
+    this.year = String(wallClock(incident.timestamps.impact_started, incident.timezone).getUTCFullYear())
+    this.started = incident.timestamps.impact_started
+    this.zone = incident.timezone
+    this.duration = figures.durations.impact_duration
+    this[rowKey] = key
+    this.#item = item
+  }
+
+  get title(): string {
+    return this.#item.incident.title
+  }
+
+  get summary(): string {
+    return this.#item.excerpt
   }
 }
 
@@ -187,43 +203,20 @@ export function actionItemsView<T extends IncidentFigures>(
   type Item = NonNullable<IncidentFigures['incident']['action_items']>[number]
   const isOpen = (item: Item) => item.status === 'open' || item.status === 'in_progress'
   const row = (summary: T, item: Item, i: number) => {
-    const { incident } = summary
     const key = keyOf?.(summary)
-    const due = dueDay(item, incident, config)
+    const due = dueDay(item, summary.incident, config)
     const open = isOpen(item)
     const overdue = open && due !== null && at >= due + 86_400_000
-    // Note: what only a drawn row shows is read when drawn (see `indexRow`).
-    return {
-      incident_id: incident.id,
-      get incident_title() {
-        return incident.title
-      },
-      href: paths.incident(incident.id),
-      id: item.id,
-      get title() {
-        return item.title
-      },
-      get type() {
-        return item.type
-      },
-      get priority() {
-        return item.priority
-      },
-      get owner() {
-        return item.owner ?? null
-      },
+    return new ActionRow(
+      summary,
+      item,
       due,
-      status: item.status,
       open,
       overdue,
-      get issue() {
-        const { issue } = item
-        return issue ? { label: `#${issue.number}`, url: issue.url, state: issue.state } : null
-      },
-      [rowKey]: key === undefined ? undefined : `${key}.${i}${overdue ? 'o' : ''}`,
-    }
+      key === undefined ? undefined : `${key}.${i}${overdue ? 'o' : ''}`,
+    )
   }
-  const open: Array<ReturnType<typeof row>> = []
+  const open: ActionRow[] = []
   // Note: rows are made only for the closed items listed, not for every one (~32,000 at 10,000 incidents).
   const withClosed: T[] = []
   let closedCount = 0
@@ -245,7 +238,7 @@ export function actionItemsView<T extends IncidentFigures>(
       b.incident.timestamps.impact_started - a.incident.timestamps.impact_started ||
       byCodeUnits(a.incident.id, b.incident.id),
   )
-  const closed: Array<ReturnType<typeof row>> = []
+  const closed: ActionRow[] = []
   for (const summary of withClosed) {
     for (const [i, item] of (summary.incident.action_items ?? []).entries())
       if (!isOpen(item) && closed.length < recentClosedItems) closed.push(row(summary, item, i))
@@ -262,6 +255,61 @@ export function actionItemsView<T extends IncidentFigures>(
       /** Done and not-doing items not listed (older incidents'). */
       closed_older: closedCount - closed.length,
     },
+  }
+}
+
+type ActionItem = NonNullable<IncidentFigures['incident']['action_items']>[number]
+
+/** An action item's row on the action-items page: what only a drawn row shows is read when drawn (see `IndexRow`). */
+class ActionRow {
+  readonly incident_id: string
+  readonly href: string
+  readonly id: string
+  readonly status: ActionItem['status']
+  readonly [rowKey]: string | undefined
+  readonly #incident: IncidentFigures['incident']
+  readonly #item: ActionItem
+
+  constructor(
+    { incident }: IncidentFigures,
+    item: ActionItem,
+    readonly due: Instant | null,
+    readonly open: boolean,
+    readonly overdue: boolean,
+    key: string | undefined,
+  ) {
+    this.incident_id = incident.id
+    this.href = paths.incident(incident.id)
+    this.id = item.id
+    this.status = item.status
+    this[rowKey] = key
+    this.#incident = incident
+    this.#item = item
+  }
+
+  get incident_title(): string {
+    return this.#incident.title
+  }
+
+  get title(): string {
+    return this.#item.title
+  }
+
+  get type(): ActionItem['type'] {
+    return this.#item.type
+  }
+
+  get priority(): ActionItem['priority'] {
+    return this.#item.priority
+  }
+
+  get owner(): string | null {
+    return this.#item.owner ?? null
+  }
+
+  get issue(): { label: string; url: string; state: string } | null {
+    const { issue } = this.#item
+    return issue ? { label: `#${issue.number}`, url: issue.url, state: issue.state } : null
   }
 }
 
