@@ -158,9 +158,14 @@ describe('rows that read what they show when drawn', () => {
 
   it('are drawn with those fields, which the layouts are allowed to read', async () => {
     const layouts = await loadLayouts(config, '.')
-    const owner = {
+    const owner: Partial<Item> = {
       owner: '@sre',
-      issue: { number: 7, url: 'https://github.test/o/r/issues/7', state: 'open' },
+      issue: {
+        number: 7,
+        url: 'https://github.test/o/r/issues/7',
+        state: 'open',
+        synced_at: '2026-12-01T00:00:00Z',
+      },
     }
     const items = [
       { ...incident(1, [{ status: 'open', due: '2030-01-02', ...owner }]), excerpt: 'What happened' },
