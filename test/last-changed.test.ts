@@ -64,8 +64,29 @@ describe('lastChanged', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
       folder: join('..', '..', 'incidents'),
       head: 'abc',
-      committed: { 'a.yaml': 1000 },
+      paths: ['a.yaml'],
+      times: [1000],
     })
+    // Paths in sub-folders, and outside the folder, come back as they went.
+    const [deep, outside] = [join(folder, 'sub', 'b.yaml'), join(dir, 'elsewhere', 'c.yaml')]
+    const more: GitDatesMemo = {
+      head: 'def',
+      committed: new Map([
+        [deep, 2],
+        [outside, 3],
+      ]),
+    }
+    await writeGitMemo(file, folder, more)
+    expect((await readGitMemo(file, folder)).committed).toEqual(more.committed)
+    await writeGitMemo(file, folder, { head: 'abc', committed: new Map([[join(folder, 'a.yaml'), 1000]]) })
+    // A memo of the earlier format (an object of dates by path) is not used: git is asked again.
+    const earlier = JSON.stringify({
+      folder: join('..', '..', 'incidents'),
+      head: 'abc',
+      committed: { 'a.yaml': 1 },
+    })
+    await writeFile(`${file}.earlier`, earlier)
+    expect(await readGitMemo(`${file}.earlier`, folder)).toEqual({})
     // Another incidents folder (a config change) does not take these dates.
     expect(await readGitMemo(file, join(dir, 'records'))).toEqual({})
     // Same HEAD: not written again (a changed map in memory would otherwise replace the file).

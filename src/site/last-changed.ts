@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { mkdir, readFile, stat } from 'node:fs/promises'
-import { dirname, relative, resolve } from 'node:path'
+import { dirname, relative, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import writeFileAtomic from 'write-file-atomic'
 
@@ -70,14 +70,18 @@ export async function readGitMemo(file: string, folder: string): Promise<GitDate
     const saved = JSON.parse(await readFile(file, 'utf8')) as {
       folder?: unknown
       head?: unknown
-      committed?: Record<string, unknown>
+      paths?: unknown
+      times?: unknown
     }
     // Note: the folder is kept relative to the cache, so a repository moved as a whole keeps it.
     if (saved.folder !== relative(dirname(file), folder) || typeof saved.head !== 'string') return {}
-    if (typeof saved.committed !== 'object' || saved.committed === null) return {}
+    const { paths, times } = saved
+    if (!Array.isArray(paths) || !Array.isArray(times) || paths.length !== times.length) return {}
     const committed = new Map<string, number>()
-    for (const [path, time] of Object.entries(saved.committed))
-      if (typeof time === 'number') committed.set(resolve(folder, path), time)
+    for (const [i, path] of paths.entries()) {
+      const time: unknown = times[i]
+      if (typeof path === 'string' && typeof time === 'number') committed.set(inside(folder, path), time)
+    }
     return { head: saved.head, committed, stored: saved.head }
   } catch {
     // Missing or unreadable: git is asked again.
@@ -86,15 +90,34 @@ export async function readGitMemo(file: string, folder: string): Promise<GitDate
 }
 
 /**
+ * Matches a path `resolve` would change beyond prefixing it with the folder: empty, absolute (or on
+ * another drive), or with `.` or `..` parts.
+ */
+const unusual = /^$|^[\\/]|^[A-Za-z]:|(^|[\\/])\.\.?([\\/]|$)/
+
+/**
+ * `resolve(folder, path)` for a path `relative` made: joined without `resolve`, which normalises each
+ * of 10,000 paths again (~25 ms of every warm build at 10,000 records, with the keys of one object).
+ */
+function inside(folder: string, path: string): string {
+  return unusual.test(path) ? resolve(folder, path) : `${folder.endsWith(sep) ? folder : folder + sep}${path}`
+}
+
+/**
  * Saves the memo for the next build when its `HEAD` is not the one stored (atomically: a reader
- * never sees half a file).
+ * never sees half a file). The paths and their dates are two lists: one JSON object with a key per
+ * record was most of the cost of reading it back.
  */
 export async function writeGitMemo(file: string, folder: string, memo: GitDatesMemo): Promise<void> {
   if (memo.head === undefined || memo.committed === undefined || memo.head === memo.stored) return
-  const committed: Record<string, number> = {}
-  for (const [path, time] of memo.committed) committed[relative(folder, path)] = time
+  const paths: string[] = []
+  const times: number[] = []
+  for (const [path, time] of memo.committed) {
+    paths.push(relative(folder, path))
+    times.push(time)
+  }
   await mkdir(dirname(file), { recursive: true })
   const where = relative(dirname(file), folder)
-  await writeFileAtomic(file, JSON.stringify({ folder: where, head: memo.head, committed }))
+  await writeFileAtomic(file, JSON.stringify({ folder: where, head: memo.head, paths, times }))
   memo.stored = memo.head
 }
