@@ -7,11 +7,12 @@ import type { Diagnostic } from '../diagnostics.js'
 import { PostmortemError } from '../errors.js'
 import { toolFingerprint } from '../paths.js'
 import type { Incident } from '../validate/normalize.js'
-type ActionItem = NonNullable<Incident['action_items']>[number]
 import type { Config } from '../validate/schema.js'
 import type { SiteSummary } from './build-site.js'
 import type { SummaryRow } from './cached-summary.js'
 import { CachedSummary, fullSummary, isSummaryRow, summaryRow } from './cached-summary.js'
+
+type ActionItem = NonNullable<Incident['action_items']>[number]
 
 /**
  * What the last successful build knew of one record file. A record whose bytes, overdue action items

@@ -9,8 +9,8 @@ import type { SiteSummary } from './build-site.js'
  * values the pages over all incidents read of every incident (sort keys, counts, durations, budget
  * burns, action items' status and due date), as arrays without keys. The prose and titles, which only
  * a drawn row, a feed entry or a rewrite reads, are in the part read when asked (see `CachedSummary`).
- * At 10,000 records the summaries as objects were ~2.3 of 3.2 MB a thousand records in the cache, and
- * parsing them, with the garbage collection that followed, was ~0.3 s of a one-edit build.
+ * At 10,000 records the summaries as objects were ~2.3 KB of each record's ~3.5 KB line, and parsing
+ * them, with the garbage collection that followed, ~0.3 s of a one-edit build.
  */
 export type SummaryRow = [
   severity: string,
@@ -97,7 +97,7 @@ export function isSummaryRow(row: unknown): row is SummaryRow {
  * A summary read from the build cache: what every build reads is made from its `SummaryRow`; the rest
  * (the title, the excerpt, the HTML, action items' titles, owners and issues, the communication
  * figures) from the whole summary, parsed from the cache when first asked for. The getters are on the
- * prototypes: layouts never see these objects (view builders copy what a page shows).
+ * prototypes: layouts never see these objects (the views' rows read what they show from them).
  */
 export class CachedSummary implements SiteSummary {
   readonly incident: IncidentFacts

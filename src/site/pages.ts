@@ -200,9 +200,8 @@ export function actionItemsView<T extends IncidentFigures>(
   /** As for `indexView`: an item's row is kept by its incident's key, its place and whether it is overdue. */
   keyOf?: (item: T) => string | undefined,
 ) {
-  type Item = NonNullable<IncidentFigures['incident']['action_items']>[number]
-  const isOpen = (item: Item) => item.status === 'open' || item.status === 'in_progress'
-  const row = (summary: T, item: Item, i: number) => {
+  const isOpen = (item: ActionItem) => item.status === 'open' || item.status === 'in_progress'
+  const row = (summary: T, item: ActionItem, i: number) => {
     const key = keyOf?.(summary)
     const due = dueDay(item, summary.incident, config)
     const open = isOpen(item)
