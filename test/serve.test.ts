@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
@@ -7,7 +7,8 @@ import { startServe } from '../src/cli/serve.js'
 import type { CliIO } from '../src/cli/io.js'
 import { hashBytes } from '../src/site/build-cache.js'
 import { serveSite } from '../src/site/serve-site.js'
-import { makeTempDir, removeTempDirs, repoRoot } from './helpers/run-cli.js'
+import { outputTree } from './helpers/output-tree.js'
+import { makeTempDir, removeTempDirs, repoRoot, runCli } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
 
@@ -74,6 +75,45 @@ describe('serve', () => {
     } finally {
       await serving.close()
     }
+  })
+})
+
+describe('serve started over the last build', () => {
+  it('reuses its cache, and each rebuild equals a full build of the records as they are', async () => {
+    const dir = await makeTempDir()
+    await cp(join(repoRoot, 'incidents'), join(dir, 'incidents'), { recursive: true })
+    await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
+    const at = ['--at', '2026-12-04T00:00:00Z']
+    expect((await runCli(['build', ...at], { cwd: dir })).code).toBe(0)
+    /** The output `serve` wrote, against a `--no-cache` build of the same records. */
+    const sameAsFull = async () => {
+      await rm(join(dir, 'fresh'), { recursive: true, force: true })
+      const full = await runCli(['build', ...at, '--no-cache', '--out', 'fresh'], { cwd: dir })
+      expect(full.code, full.stderr).toBe(0)
+      const [served, fresh] = [await outputTree(join(dir, 'dist')), await outputTree(join(dir, 'fresh'))]
+      expect([...served.keys()].sort()).toEqual([...fresh.keys()].sort())
+      for (const [path, text] of served) expect(text, path).toBe(fresh.get(path))
+    }
+    const page = join(dir, 'dist/site/incidents', example, 'index.html')
+    const built = (await stat(page)).mtimeMs
+    const serving = await startServe(quietIO(dir), [], { port: 0, at: '2026-12-04T00:00:00Z' })
+    try {
+      // Every record came from the cache (its pages were not written again): their summaries are
+      // read from it as each page over all incidents needs them.
+      expect((await stat(page)).mtimeMs).toBe(built)
+      const file = join(dir, 'incidents', `${example}.yaml`)
+      for (const title of ['Renamed from the cache', 'Renamed again']) {
+        const rebuilt = serving.rebuilt()
+        await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, `title: ${title}`))
+        await rebuilt
+        await sameAsFull()
+      }
+    } finally {
+      await serving.close()
+    }
+    // The cache it saved on the way out serves the next build, which changes nothing.
+    const next = await runCli(['build', ...at, '--verbose'], { cwd: dir })
+    expect(next.stderr + next.stdout).toMatch(/incremental build: 0 files written/)
   })
 })
 
