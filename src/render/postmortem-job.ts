@@ -29,6 +29,7 @@ export function postmortemCheck(env: PostmortemEnv): RecordCheck<RenderedRecord>
     kind: 'postmortem',
     local: (job) => runPostmortemJob(job, env),
     setup: () => ({ config, at, limits, postmortem: { audience, markdown: templates.sources } }),
+    queued: 2,
   }
 }
 

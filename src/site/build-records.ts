@@ -254,8 +254,12 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       },
     }),
     // A full build rebuilds every record: the workers start at once. An incremental one, once enough
-    // records turn out to have changed.
-    options.workers && { ...options.workers, ...(!previous && { expected: options.files.length }) },
+    // records turn out to have changed. Each worker holds its next job (see `WorkerOptions.queued`).
+    options.workers && {
+      queued: 2,
+      ...options.workers,
+      ...(!previous && { expected: options.files.length }),
+    },
   )
 
   /** Parses and validates one record (in a worker thread, maybe) and writes its files unless the build has failed. */
