@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticConfig, syntheticRecord } from '../bench/generate.js'
 import { loadConfig } from '../src/load/load-config.js'
 import { findRecordFiles } from '../src/load/find-files.js'
+import type { FiguredRecord } from '../src/model/figures-job.js'
+import { figuresCheck } from '../src/model/figures-job.js'
 import type { PostmortemEnv, RenderedRecord } from '../src/render/postmortem-job.js'
 import { postmortemCheck } from '../src/render/postmortem-job.js'
 import type { Templates } from '../src/render/templates.js'
@@ -226,6 +228,50 @@ describe('postmortems rendered in worker threads', () => {
     await expect(failed).rejects.toBeInstanceOf(TemplateError)
     await expect(failed).rejects.toMatchObject({ line: 1 })
   }, 120_000)
+})
+
+describe('figures derived in worker threads (`stats`)', () => {
+  it('gives each record the same figures as one thread, and no incident back', async () => {
+    const dir = await repository()
+    const { config } = await loadConfig(dir)
+    const env = { config, at: Date.parse('2026-12-04T00:00:00Z'), limits: recordLimits(config) }
+    const figuresWith = async (jobs: number) => {
+      const results = new Map<string, FiguredRecord>()
+      const report = await checkRecordFiles(
+        ['incidents'],
+        dir,
+        { ...env, keepIncidents: false, workers: { jobs, minimum: 0, file: workerFile } },
+        { ...figuresCheck(env), onRecord: async (file, done) => void results.set(file, done) },
+      )
+      return { report, results }
+    }
+    const [threaded, single] = [await figuresWith(2), await figuresWith(1)]
+    expect(threaded.report).toEqual(single.report)
+    expect(threaded.report.incidents).toEqual([])
+    expect(threaded.results.size).toBe(count)
+    for (const [file, done] of single.results) {
+      expect(done.figures?.figures.durations.time_to_resolve, file).toEqual(expect.any(Number))
+      expect(threaded.results.get(file), file).toEqual(done)
+    }
+  }, 120_000)
+})
+
+describe('the worker entry points', () => {
+  it('export a handler for every job the worker module runs', async () => {
+    // A kind of job the bundled CLI's entry (src/jobs/worker-thread.ts) or the tests' helper does not
+    // export fails only in worker threads, so only with 100 records or more: checked here by name.
+    const jobs = Object.keys(await import('../src/jobs/worker.js')).sort()
+    const entry = await readFile(new URL('../src/jobs/worker-thread.ts', import.meta.url), 'utf8')
+    const exported = [...entry.matchAll(/^export const (\w+)\b/gm)].map((m) => m[1]).sort()
+    const helper = await readFile(workerFile, 'utf8')
+    const helped = helper
+      .match(/^export const \{ ([^}]+) \} = worker$/m)![1]!
+      .split(', ')
+      .sort()
+    expect(jobs).toEqual(['figures', 'postmortem', 'render', 'validate'])
+    expect(exported).toEqual(jobs)
+    expect(helped).toEqual(jobs)
+  })
 })
 
 describe('JobRunner', () => {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander'
 import { formatDuration } from '../model/format-duration.js'
-import { deriveFigures } from '../model/figures.js'
+import { figuresCheck } from '../model/figures-job.js'
 import type { IncidentFigures, Rollups } from '../model/rollups.js'
 import { durationNames, summarize } from '../model/rollups.js'
 import { statsJson } from '../model/stats-json.js'
@@ -9,6 +9,7 @@ import type { CliIO, Colors } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import type { OutputFlags } from './output.js'
 import { output } from './output.js'
+import { recordLimits } from '../validate/validate-files.js'
 import { formatText } from './report.js'
 
 /** `postmortem stats [paths…]`: the figures and roll-ups of SPEC §4. */
@@ -31,23 +32,37 @@ export function statsCommand(io: CliIO, done: (code: number) => void): Command {
       const at = referenceTime(options.at, undefined, '--at')
       const since =
         options.since === undefined ? undefined : referenceTime(options.since, undefined, '--since')
-      const report = await loadRecords(io, say, loaded, { ...(paths.length > 0 && { paths }), at })
+      // Each record's figures are derived where it is validated (a worker thread, maybe): only they
+      // come back, not the record.
+      const byFile = new Map<string, IncidentFigures>()
+      const report = await loadRecords(io, say, loaded, {
+        ...(paths.length > 0 && { paths }),
+        at,
+        keepIncidents: false,
+        check: {
+          ...figuresCheck({ config: loaded.config, at, limits: recordLimits(loaded.config) }),
+          onRecord: async (file, { figures }) => void (figures && byFile.set(file, figures)),
+        },
+      })
       // Records with errors are left out of the figures and reported; warnings do not matter here.
       const errors = report.diagnostics.filter((d) => d.severity === 'error')
       if (errors.length > 0) {
         say.error(formatText(errors, colorsFor(io.stderr, io.env)))
         say.error('Records with errors are left out of the figures below.\n')
       }
-      const recent = report.incidents.filter(
-        (incident) => since === undefined || incident.timestamps.impact_started >= since,
+      const failed = new Set(errors.map((d) => d.file))
+      const valid = report.files.flatMap((file) => {
+        const item = byFile.get(file)
+        return item && !failed.has(file) ? [item] : []
+      })
+      const recent = valid.filter(
+        ({ incident }) => since === undefined || incident.timestamps.impact_started >= since,
       )
       if (since !== undefined)
-        say.detail(
-          `--since leaves out ${report.incidents.length - recent.length} of ${report.incidents.length}\n`,
-        )
-      const items: IncidentFigures[] = recent
-        .sort((a, b) => a.timestamps.impact_started - b.timestamps.impact_started)
-        .map((incident) => ({ incident, figures: deriveFigures(incident, loaded.config, at) }))
+        say.detail(`--since leaves out ${valid.length - recent.length} of ${valid.length}\n`)
+      const items = recent.sort(
+        (a, b) => a.incident.timestamps.impact_started - b.incident.timestamps.impact_started,
+      )
       const rollups = summarize(items, loaded.config, at)
       if (options.format === 'json') say.result(`${JSON.stringify(statsJson(items, rollups, at), null, 2)}\n`)
       else say.result(statsText(items, rollups, colorsFor(io.stdout, io.env)))

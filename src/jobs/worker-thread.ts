@@ -35,3 +35,4 @@ function job<Job, Reply>(run: (job: Job) => Reply): (job: Job) => Reply {
 export const render: typeof Worker.render = job(worker.render)
 export const postmortem: typeof Worker.postmortem = job(worker.postmortem)
 export const validate: typeof Worker.validate = job(worker.validate)
+export const figures: typeof Worker.figures = job(worker.figures)

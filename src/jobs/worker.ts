@@ -5,6 +5,8 @@
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { PostmortemError } from '../errors.js'
+import type { FiguredRecord } from '../model/figures-job.js'
+import { runFiguresJob } from '../model/figures-job.js'
 import type { PostmortemEnv, RenderedRecord } from '../render/postmortem-job.js'
 import { runPostmortemJob } from '../render/postmortem-job.js'
 import { compileTemplates, TemplateError } from '../render/templates.js'
@@ -69,6 +71,12 @@ export function render(job: RecordJob): WorkerReply<RecordDone> | ReturnType<typ
 /** Parses and validates one record, and renders its Markdown postmortem. */
 export function postmortem(job: ValidateJob): WorkerReply<RenderedRecord> {
   return reply(() => runPostmortemJob(job, (postmortemEnv ??= postmortemSetup())))
+}
+
+/** Parses and validates one record, and derives its figures. */
+export function figures(job: ValidateJob): WorkerReply<FiguredRecord> {
+  const validateEnv: ValidateEnv = setup
+  return reply(() => runFiguresJob(job, validateEnv))
 }
 
 /** Parses and validates one record. */

@@ -76,6 +76,24 @@ export type IncidentFacts = Pick<
   | 'action_items'
 >
 
+/** An incident's `IncidentFacts`: its action items without their prose (description, reason). */
+export function incidentFacts(incident: Incident): IncidentFacts {
+  return {
+    id: incident.id,
+    title: incident.title,
+    severity: incident.severity,
+    status: incident.status,
+    type: incident.type,
+    services: incident.services,
+    timezone: incident.timezone,
+    timestamps: incident.timestamps,
+    ...(incident.tags && { tags: incident.tags }),
+    ...(incident.action_items && {
+      action_items: incident.action_items.map(({ description: _d, not_doing_reason: _r, ...item }) => item),
+    }),
+  }
+}
+
 /** One incident with its derived figures. */
 export interface IncidentFigures {
   incident: IncidentFacts

@@ -4,7 +4,7 @@ import { formatInZone } from '../model/local-time.js'
 import { PostmortemError } from '../errors.js'
 import { deriveFigures } from '../model/figures.js'
 import type { IncidentFigures, Rollups } from '../model/rollups.js'
-import { summarize } from '../model/rollups.js'
+import { incidentFacts, summarize } from '../model/rollups.js'
 import { renderPostmortemView } from '../render/render-postmortem.js'
 import type { Templates } from '../render/templates.js'
 import { loadTemplates } from '../render/templates.js'
@@ -242,23 +242,8 @@ export function incidentOutput(
     ]),
     markdown,
     summary: {
-      incident: {
-        id: incident.id,
-        title: incident.title,
-        severity: incident.severity,
-        status: incident.status,
-        type: incident.type,
-        services: incident.services,
-        timezone: incident.timezone,
-        timestamps: incident.timestamps,
-        ...(incident.tags && { tags: incident.tags }),
-        // Note: the prose of action items is on the incident's page only; summaries stay small.
-        ...(incident.action_items && {
-          action_items: incident.action_items.map(
-            ({ description: _d, not_doing_reason: _r, ...item }) => item,
-          ),
-        }),
-      },
+      // Note: the prose of action items is on the incident's page only; summaries stay small.
+      incident: incidentFacts(incident),
       figures,
       excerpt: excerpt(view.summary),
       content_html: view.summary ? proseHtml(view.summary) : '',
