@@ -133,6 +133,7 @@ export function formatResult(result: SizeResult): string {
       'build-warm': '`build` warm (no change)',
       'build-edit': '`build` after editing one record',
       'validate-cached': '`validate` after a build (its cache)',
+      stats: '`stats --format json` (no cache)',
     }
     const rows = Object.entries(ours.steps).map(([name, step]) => [
       label[name] ?? name,

@@ -30,7 +30,7 @@ const aggregates = [
   'site/search.json',
 ]
 
-/** `validate`, `render`, `build` cold, warm and after one edit, and the `serve` one-edit rebuild. */
+/** `validate`, `render`, `build` cold, warm and after one edit, `stats`, and the `serve` one-edit rebuild. */
 export function postmortemTool(repo: string, edited: RecordFile): Tool {
   const dist = join(repo, 'dist')
   const command = (...args: string[]): Command => ({ argv: [process.execPath, bin, ...args], cwd: repo })
@@ -87,6 +87,8 @@ export function postmortemTool(repo: string, edited: RecordFile): Tool {
         name: 'validate-cached',
         command: command('validate', '--format', 'json', '--at', referenceTime),
       },
+      // The figures and roll-ups of every record (no cache: each record is validated again).
+      { name: 'stats', command: command('stats', '--format', 'json', '--at', referenceTime) },
     ],
     serve: {
       // Note: `serve` has no --at; its reference time is now, which changes no page of an old record.
