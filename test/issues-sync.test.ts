@@ -1,5 +1,7 @@
 import { appendFileSync } from 'node:fs'
 import { cp, readFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { block } from '../src/github/marker.js'
@@ -67,6 +69,21 @@ function expectOneIssuePerItem(seeded: string[] = []): void {
 const record = (id: string) => readFile(join(dir, 'incidents', `${id}.yaml`), 'utf8')
 
 describe('issues sync against a GitHub-compatible server', () => {
+  it('says GitHub could not be reached, and why, when nothing listens at GITHUB_API_URL', async () => {
+    // A port that was just free: nothing listens there now.
+    const closed = createServer()
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done))
+    const { port } = closed.address() as AddressInfo
+    await new Promise((done) => closed.close(done))
+    const result = await syncWith({ GITHUB_API_URL: `http://127.0.0.1:${port}` }, '--dry-run')
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain(
+      `listing issues: could not reach GitHub (connect ECONNREFUSED 127.0.0.1:${port}). Check GITHUB_API_URL and the network, then run again.`,
+    )
+    expect(result.stderr).not.toContain('(500')
+    expect(result.stdout + result.stderr).not.toContain(token)
+  })
+
   it('prints the plan and sends no write with --dry-run', async () => {
     const result = await sync('--dry-run')
     expect(result.stderr).toBe('')

@@ -88,9 +88,19 @@ export function gitHubError(error: unknown, what: string): GitHubError {
     message?: string
     response?: { headers?: Record<string, string>; data?: { message?: string } }
   }
+  // Note: Octokit reports a request that got no answer (refused, reset, timed out) as status 500
+  // without a response; its message is the network error's, which names no header.
+  if (!e.response) {
+    const name = (error as Error)?.name
+    const reason =
+      name === 'AbortError' || name === 'TimeoutError'
+        ? 'timed out'
+        : `could not reach GitHub${e.message ? ` (${e.message})` : ''}`
+    return new GitHubError(`${what}: ${reason}. Check GITHUB_API_URL and the network, then run again.`)
+  }
   const status = e.status
-  const message = e.response?.data?.message ?? ''
-  const headers = e.response?.headers ?? {}
+  const message = e.response.data?.message ?? ''
+  const headers = e.response.headers ?? {}
   if (status === 401)
     return new GitHubError(`${what}: GitHub rejected the token (401 ${message}). Check GITHUB_TOKEN.`, status)
   if ((status === 403 || status === 429) && headers['x-ratelimit-remaining'] === '0') {
@@ -116,13 +126,7 @@ export function gitHubError(error: unknown, what: string): GitHubError {
       `${what}: GitHub failed (${status} ${message}). Run again later; the sync picks up where it stopped.`,
       status,
     )
-  if (status !== undefined)
-    return new GitHubError(`${what}: GitHub answered ${status} ${message}`.trim(), status)
-  const reason =
-    (error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError'
-      ? 'timed out'
-      : 'could not reach GitHub'
-  return new GitHubError(`${what}: ${reason}. Check GITHUB_API_URL and the network, then run again.`)
+  return new GitHubError(`${what}: GitHub answered ${status ?? 'without a status'} ${message}`.trim(), status)
 }
 
 /**
