@@ -60,6 +60,7 @@ export { buildSite, DeniedTermError } from './site/build-site.js'
 // GitHub issues for action items.
 export type { DesiredIssue, ExistingIssue, IssuePatch, Plan, PlanStep, PlanWarning } from './github/plan.js'
 export { planSync } from './github/plan.js'
+export type { SyncIncident } from './github/desired.js'
 export { desiredIssues, managedLabel } from './github/desired.js'
 export type { IssueTracker, TrackerOptions } from './github/octokit-tracker.js'
 export { GitHubError, octokitTracker } from './github/octokit-tracker.js'

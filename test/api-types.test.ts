@@ -69,6 +69,7 @@ const types = [
   'SkipReason',
   'SkippedItem',
   'SourceLimits',
+  'SyncIncident',
   'SyncOptions',
   'SyncResult',
   'Templates',

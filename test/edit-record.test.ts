@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -380,6 +381,22 @@ describe('writeRecordEdits', () => {
     expect(await readFile(file, 'utf8')).toBe(edited)
     await rm(file)
     await expect(writeRecordEdits(file, bytes, [set(['title'], 'x')])).rejects.toThrow(/was removed/)
+  })
+
+  it('checks the file against the SHA-256 of the bytes read, when given that instead of them', async () => {
+    const file = join(dir, 'hashed.yaml')
+    await writeFile(file, base)
+    const sha256 = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex')
+    expect(await writeRecordEdits(file, { sha256 }, [set(['action_items', 0, 'status'], 'open')])).toBe(true)
+    const now = await readFile(file)
+    expect(now.toString('utf8')).not.toBe(base)
+    // The file now holds other bytes than those hashed: refused, and left as it is.
+    await expect(
+      writeRecordEdits(file, { sha256 }, [set(['action_items', 0, 'status'], 'done')]),
+    ).rejects.toThrow(EditConflictError)
+    expect(await readFile(file)).toEqual(now)
   })
 
   it('leaves the file untouched when an edit is refused', async () => {

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticConfig, syntheticRecord } from '../bench/generate.js'
 import { loadConfig } from '../src/load/load-config.js'
 import { findRecordFiles } from '../src/load/find-files.js'
-import type { FiguredRecord } from '../src/model/figures-job.js'
+import { syncCheck } from '../src/github/sync-job.js'
 import { figuresCheck } from '../src/model/figures-job.js'
 import type { PostmortemEnv, RenderedRecord } from '../src/render/postmortem-job.js'
 import { postmortemCheck } from '../src/render/postmortem-job.js'
@@ -15,7 +16,9 @@ import { buildRecords } from '../src/site/build-records.js'
 import type { WorkerSetup } from '../src/jobs/job-runner.js'
 import { JobRunner } from '../src/jobs/job-runner.js'
 import { DeniedTermError } from '../src/site/build-site.js'
+import type { RecordCheck } from '../src/validate/validate-files.js'
 import { checkRecordFiles, recordLimits, validateFiles } from '../src/validate/validate-files.js'
+import type { ValidateEnv, Validated } from '../src/validate/validate-job.js'
 import { outputTree } from './helpers/output-tree.js'
 import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
 
@@ -230,28 +233,64 @@ describe('postmortems rendered in worker threads', () => {
   }, 120_000)
 })
 
+/**
+ * Runs a command's per-record job over the repository in `dir` in one thread and in two worker
+ * threads; checks that both report the same and send no whole incident back, and returns the
+ * records' results of both, by file.
+ */
+async function sameInThreads<Done extends Validated>(
+  dir: string,
+  check: (env: ValidateEnv) => RecordCheck<Done>,
+): Promise<Array<[file: string, single: Done, threaded: Done | undefined]>> {
+  const { config } = await loadConfig(dir)
+  const env = { config, at: Date.parse('2026-12-04T00:00:00Z'), limits: recordLimits(config) }
+  const run = async (jobs: number) => {
+    const results = new Map<string, Done>()
+    const report = await checkRecordFiles(
+      ['incidents'],
+      dir,
+      { ...env, keepIncidents: false, workers: { jobs, minimum: 0, file: workerFile } },
+      { ...check(env), onRecord: async (file, done) => void results.set(file, done) },
+    )
+    return { report, results }
+  }
+  const [threaded, single] = [await run(2), await run(1)]
+  expect(threaded.report).toEqual(single.report)
+  expect(threaded.report.incidents).toEqual([])
+  expect(threaded.results.size).toBe(count)
+  return [...single.results].map(([file, done]) => [file, done, threaded.results.get(file)])
+}
+
 describe('figures derived in worker threads (`stats`)', () => {
   it('gives each record the same figures as one thread, and no incident back', async () => {
     const dir = await repository()
-    const { config } = await loadConfig(dir)
-    const env = { config, at: Date.parse('2026-12-04T00:00:00Z'), limits: recordLimits(config) }
-    const figuresWith = async (jobs: number) => {
-      const results = new Map<string, FiguredRecord>()
-      const report = await checkRecordFiles(
-        ['incidents'],
-        dir,
-        { ...env, keepIncidents: false, workers: { jobs, minimum: 0, file: workerFile } },
-        { ...figuresCheck(env), onRecord: async (file, done) => void results.set(file, done) },
-      )
-      return { report, results }
+    for (const [file, single, threaded] of await sameInThreads(dir, figuresCheck)) {
+      expect(single.figures?.figures.durations.time_to_resolve, file).toEqual(expect.any(Number))
+      expect(threaded, file).toEqual(single)
     }
-    const [threaded, single] = [await figuresWith(2), await figuresWith(1)]
-    expect(threaded.report).toEqual(single.report)
-    expect(threaded.report.incidents).toEqual([])
-    expect(threaded.results.size).toBe(count)
-    for (const [file, done] of single.results) {
-      expect(done.figures?.figures.durations.time_to_resolve, file).toEqual(expect.any(Number))
-      expect(threaded.results.get(file), file).toEqual(done)
+  }, 120_000)
+})
+
+describe('records read for `issues sync` in worker threads', () => {
+  it('gives each record the same facts and hash as one thread, and no whole incident back', async () => {
+    const dir = await repository()
+    for (const [file, single, threaded] of await sameInThreads(dir, syncCheck)) {
+      const bytes = await readFile(join(dir, file))
+      expect(single.sync?.hash, file).toBe(createHash('sha256').update(bytes).digest('hex'))
+      // What the issues show and what is written back: no timeline, prose or metrics.
+      expect(Object.keys(single.sync!.incident).sort(), file).toEqual([
+        'action_items',
+        'file',
+        'id',
+        'severity',
+        'status',
+        'summary',
+        'timestamps',
+        'title',
+        'type',
+        'visibility',
+      ])
+      expect(threaded, file).toEqual(single)
     }
   }, 120_000)
 })
@@ -268,7 +307,7 @@ describe('the worker entry points', () => {
       .match(/^export const \{ ([^}]+) \} = worker$/m)![1]!
       .split(', ')
       .sort()
-    expect(jobs).toEqual(['figures', 'postmortem', 'render', 'validate'])
+    expect(jobs).toEqual(['figures', 'postmortem', 'render', 'sync', 'validate'])
     expect(exported).toEqual(jobs)
     expect(helped).toEqual(jobs)
   })

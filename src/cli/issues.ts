@@ -3,6 +3,8 @@ import { resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { UsageError } from '../errors.js'
 import { managedLabel } from '../github/desired.js'
+import type { SyncRecord } from '../github/sync-job.js'
+import { syncCheck } from '../github/sync-job.js'
 import { octokitTracker } from '../github/octokit-tracker.js'
 import type { Plan, PlanStep } from '../github/plan.js'
 import { planCounts } from '../github/plan.js'
@@ -11,8 +13,9 @@ import { syncIssues } from '../github/sync.js'
 import type { RecordEdit } from '../load/edit-record.js'
 import { writeRecordEdits } from '../load/edit-record.js'
 import { packageVersion } from '../paths.js'
+import { hashBytes } from '../site/build-cache.js'
 import { loadTemplates } from '../render/templates.js'
-import type { Incident } from '../validate/normalize.js'
+import { recordLimits } from '../validate/validate-files.js'
 import { commandConfig, loadRecords } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
@@ -77,16 +80,17 @@ function planJson(plan: Plan, failures: Array<{ step: PlanStep; message: string 
   }
 }
 
-/** Writes sync results back into the record files: one edit per item, checked and atomic. */
-function recordWriter(incidents: readonly Incident[], cwd: string) {
-  const originals = new Map<string, Uint8Array>()
+/**
+ * Writes sync results back into the record files: one edit per item, checked and atomic. A record is
+ * edited only while its file holds the bytes that were validated (their hash), then the bytes just
+ * written.
+ */
+function recordWriter(records: ReadonlyMap<string, NonNullable<SyncRecord['sync']>>, cwd: string) {
+  const expected = new Map<string, string>()
+  for (const { incident, hash } of records.values()) expected.set(incident.file, hash)
   return {
-    async load() {
-      for (const incident of incidents)
-        originals.set(incident.file, await readFile(resolve(cwd, incident.file)))
-    },
     async write(change: WriteBack) {
-      const incident = incidents.find((i) => i.id === change.incidentId)
+      const incident = records.get(change.incidentId)?.incident
       const index = incident?.action_items?.findIndex((a) => a.id === change.actionId) ?? -1
       if (!incident || index < 0) return
       const edits: RecordEdit[] = []
@@ -100,9 +104,9 @@ function recordWriter(incidents: readonly Incident[], cwd: string) {
           value: change.not_doing_reason,
         })
       const file = resolve(cwd, incident.file)
-      await writeRecordEdits(file, originals.get(incident.file)!, edits)
+      await writeRecordEdits(file, { sha256: expected.get(incident.file)! }, edits)
       // The next edit of this file starts from what was just written.
-      originals.set(incident.file, await readFile(file))
+      expected.set(incident.file, hashBytes(await readFile(file)))
     },
   }
 }
@@ -134,13 +138,30 @@ export function issuesCommand(io: CliIO, done: (code: number) => void): Command 
         throw new UsageError(
           'set GITHUB_TOKEN (or GH_TOKEN) to a token with `issues: write` on the repository',
         )
-      const report = await loadRecords(io, say, loaded, { at: Date.now() })
+      // What the sync reads of each record comes back from where it is validated (a worker thread,
+      // maybe), not the whole record.
+      const byFile = new Map<string, NonNullable<SyncRecord['sync']>>()
+      const at = Date.now()
+      const report = await loadRecords(io, say, loaded, {
+        at,
+        keepIncidents: false,
+        check: {
+          ...syncCheck({ config, at, limits: recordLimits(config) }),
+          onRecord: async (file, { sync }) => void (sync && byFile.set(file, sync)),
+        },
+      })
       const errors = report.diagnostics.filter((d) => d.severity === 'error')
       if (errors.length > 0) {
         say.error(formatText(errors, colorsFor(io.stderr, io.env)))
         say.error('Nothing was synced: fix the records above first.\n')
         return done(1)
       }
+      const records = new Map(
+        report.files.flatMap((file) => {
+          const record = byFile.get(file)
+          return record ? [[record.incident.id, record] as const] : []
+        }),
+      )
       const spacingMs = Number(io.env.POSTMORTEM_GITHUB_SPACING_MS)
       const retryBaseMs = Number(io.env.POSTMORTEM_GITHUB_RETRY_BASE_MS)
       const tracker = octokitTracker({
@@ -157,12 +178,11 @@ export function issuesCommand(io: CliIO, done: (code: number) => void): Command 
         ...(config.templates && { overrides: resolve(loaded.root, config.templates) }),
         cwd: io.cwd,
       })
-      const writer = recordWriter(report.incidents, io.cwd)
-      await writer.load()
+      const writer = recordWriter(records, io.cwd)
       const dryRun = flags.dryRun ?? false
       const bar = say.progress('syncing')
       const result = await syncIssues({
-        incidents: report.incidents,
+        incidents: [...records.values()].map((r) => r.incident),
         config,
         templates,
         tracker,

@@ -29,8 +29,47 @@ function neutralise(text: string): string {
     .replace(/@(?=[\p{L}\p{N}])/gu, '@\u200B')
 }
 
+/**
+ * What `issues sync` reads of an incident: the fields its issues show, its action items, and its file
+ * (to write issue numbers back). A whole `Incident` is one.
+ */
+export type SyncIncident = Pick<
+  Incident,
+  | 'id'
+  | 'file'
+  | 'title'
+  | 'status'
+  | 'visibility'
+  | 'severity'
+  | 'type'
+  | 'summary'
+  | 'timestamps'
+  | 'action_items'
+>
+
+/** An incident's `SyncIncident`, without the rest (timeline, prose, metrics). */
+export function syncIncident(incident: Incident): SyncIncident {
+  const { id, file, title, status, visibility, severity, type, summary, timestamps, action_items } = incident
+  return {
+    id,
+    file,
+    title,
+    status,
+    visibility,
+    severity,
+    type,
+    summary,
+    timestamps,
+    ...(action_items && { action_items }),
+  }
+}
+
 /** The labels of an item's issue. */
-export function issueLabels(incident: Incident, priority: string, config: Config): string[] {
+export function issueLabels(
+  incident: Pick<Incident, 'severity'>,
+  priority: string,
+  config: Config,
+): string[] {
   return [
     managedLabel,
     `severity:${incident.severity}`,
@@ -43,13 +82,13 @@ export function issueLabels(incident: Incident, priority: string, config: Config
  * What each action item of each non-draft incident wants its issue to be. Record text goes through
  * the issue template's escaping helpers, and issue references in it are neutralised.
  *
- * @param incidents - Validated incidents.
+ * @param incidents - Validated incidents (whole, or what `syncIncident` keeps of them).
  * @param config - The configuration (`github.labels`, `site.base_url` for links).
  * @param templates - Templates with `issue.md`, from `loadTemplates`.
  * @returns One desired issue per action item, for `planSync`.
  */
 export function desiredIssues(
-  incidents: readonly Incident[],
+  incidents: readonly SyncIncident[],
   config: Config,
   templates: Templates,
 ): DesiredIssue[] {

@@ -1,7 +1,7 @@
 import type { ProgressCallback } from '../progress.js'
 import type { Templates } from '../render/templates.js'
-import type { Incident } from '../validate/normalize.js'
 import type { Config } from '../validate/schema.js'
+import type { SyncIncident } from './desired.js'
 import { desiredIssues } from './desired.js'
 import { readBody } from './marker.js'
 import type { IssueTracker } from './octokit-tracker.js'
@@ -21,8 +21,8 @@ export interface WriteBack {
 
 /** Options of `syncIssues`. */
 export interface SyncOptions {
-  /** Validated incidents; drafts are left out. */
-  incidents: readonly Incident[]
+  /** Validated incidents (whole, or what `syncIncident` keeps of them); drafts are left out. */
+  incidents: readonly SyncIncident[]
   config: Config
   /** Templates with `issue.md`, from `loadTemplates`. */
   templates: Templates

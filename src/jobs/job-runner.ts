@@ -47,7 +47,7 @@ export type WorkerReply<Done> =
     }
 
 /** The jobs a worker runs: the names of `worker.ts`'s exports. */
-export type JobKind = 'render' | 'validate' | 'postmortem' | 'figures'
+export type JobKind = 'render' | 'validate' | 'postmortem' | 'figures' | 'sync'
 
 /**
  * Records handled in this thread before worker threads start: a command that has fewer to do (a

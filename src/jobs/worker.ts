@@ -5,6 +5,8 @@
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina'
 import { PostmortemError } from '../errors.js'
+import type { SyncRecord } from '../github/sync-job.js'
+import { runSyncJob } from '../github/sync-job.js'
 import type { FiguredRecord } from '../model/figures-job.js'
 import { runFiguresJob } from '../model/figures-job.js'
 import type { PostmortemEnv, RenderedRecord } from '../render/postmortem-job.js'
@@ -77,6 +79,12 @@ export function postmortem(job: ValidateJob): WorkerReply<RenderedRecord> {
 export function figures(job: ValidateJob): WorkerReply<FiguredRecord> {
   const validateEnv: ValidateEnv = setup
   return reply(() => runFiguresJob(job, validateEnv))
+}
+
+/** Parses and validates one record, and keeps what `issues sync` reads of it. */
+export function sync(job: ValidateJob): WorkerReply<SyncRecord> {
+  const validateEnv: ValidateEnv = setup
+  return reply(() => runSyncJob(job, validateEnv))
 }
 
 /** Parses and validates one record. */

@@ -21,6 +21,7 @@
  * - Refused (EditError): files with YAML errors, anchors, aliases, tags or directives; paths whose
  *   parent does not exist; values that are not plain data; `? key` entries without a value.
  */
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { isDeepStrictEqual } from 'node:util'
 import writeFileAtomic from 'write-file-atomic'
@@ -159,15 +160,19 @@ function mayShareStart(a: Splice, b: Splice | undefined): boolean {
 
 /**
  * Applies edits to a record file: checks that the file still holds `expected` (the bytes the caller
- * parsed), edits its text, verifies the result, keeps a BOM and the line endings, and replaces the
- * file atomically. Returns whether the file changed. Throws EditConflictError, leaving the file
- * untouched, when it changed since it was read.
+ * parsed, or their SHA-256 in hex), edits its text, verifies the result, keeps a BOM and the line
+ * endings, and replaces the file atomically. Returns whether the file changed. Throws
+ * EditConflictError, leaving the file untouched, when it changed since it was read.
  */
 export async function writeRecordEdits(
   file: string,
-  expected: Uint8Array,
+  expected: Uint8Array | { sha256: string },
   edits: readonly RecordEdit[],
 ): Promise<boolean> {
+  const holds = (bytes: Buffer) =>
+    expected instanceof Uint8Array
+      ? bytes.equals(expected)
+      : createHash('sha256').update(bytes).digest('hex') === expected.sha256
   const checkUnchanged = async () => {
     let bytes: Buffer
     try {
@@ -178,7 +183,7 @@ export async function writeRecordEdits(
         throw new EditConflictError(`${file} was removed since it was read; nothing was written`)
       throw new EditError(`cannot read ${file} to update it (${code})`, { cause: error })
     }
-    if (!bytes.equals(expected))
+    if (!holds(bytes))
       throw new EditConflictError(
         `${file} changed since it was read; it was left as it is. Run the command again to use the new version.`,
       )

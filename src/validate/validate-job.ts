@@ -38,6 +38,15 @@ export interface Validated {
 
 /** Parses and validates one record. */
 export function runValidateJob(job: ValidateJob, env: ValidateEnv): Validated {
+  const { incident, bytes: _bytes, ...validated } = checkRecordFile(job, env)
+  return { ...validated, ...(job.keep && incident && { incident }) }
+}
+
+/** Reads, parses and validates one record file: `runValidateJob`, with the bytes that were read. */
+export function checkRecordFile(
+  job: Pick<ValidateJob, 'path' | 'name'>,
+  env: ValidateEnv,
+): Validated & { bytes?: Uint8Array } {
   const read = readBytesSync(job.path, job.name, env.limits)
   if ('failed' in read) return { id: undefined, diagnostics: [read.failed], related: [] }
   const source =
@@ -49,6 +58,7 @@ export function runValidateJob(job: ValidateJob, env: ValidateEnv): Validated {
     id: source.data?.id,
     diagnostics: result.diagnostics,
     related: result.incident?.related ?? [],
-    ...(job.keep && result.incident && { incident: result.incident }),
+    ...(result.incident && { incident: result.incident }),
+    ...(read.bytes !== null && { bytes: read.bytes }),
   }
 }

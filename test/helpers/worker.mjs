@@ -5,4 +5,4 @@ import { register } from 'tsx/esm/api'
 register()
 const worker = await import('../../src/jobs/worker.ts')
 
-export const { render, validate, postmortem, figures } = worker
+export const { render, validate, postmortem, figures, sync } = worker
