@@ -4,12 +4,12 @@ import { figuresCheck } from '../model/figures-job.js'
 import type { IncidentFigures, Rollups } from '../model/rollups.js'
 import { durationNames, summarize } from '../model/rollups.js'
 import { statsJson } from '../model/stats-json.js'
+import { recordLimits } from '../validate/validate-files.js'
 import { commandConfig, loadRecords, referenceTime } from './context.js'
 import type { CliIO, Colors } from './io.js'
 import { colorsFor, sanitize } from './io.js'
 import type { OutputFlags } from './output.js'
 import { output } from './output.js'
-import { recordLimits } from '../validate/validate-files.js'
 import { formatText } from './report.js'
 
 /** `postmortem stats [paths…]`: the figures and roll-ups of SPEC §4. */
