@@ -6,7 +6,7 @@
  */
 import type { RecordCheck } from '../validate/validate-files.js'
 import type { ValidateEnv, ValidateJob, Validated } from '../validate/validate-job.js'
-import { runValidateJob } from '../validate/validate-job.js'
+import { checkRecordFile } from '../validate/validate-job.js'
 import { deriveFigures } from './figures.js'
 import type { IncidentFigures } from './rollups.js'
 import { incidentFacts } from './rollups.js'
@@ -23,7 +23,7 @@ export function figuresCheck(env: ValidateEnv): RecordCheck<FiguredRecord> {
 
 /** Validates one record and derives its figures (SPEC §4) at `env.at` when it is valid. */
 export function runFiguresJob(job: ValidateJob, env: ValidateEnv): FiguredRecord {
-  const { incident, ...validated } = runValidateJob({ ...job, keep: true }, env)
+  const { incident, bytes: _bytes, ...validated } = checkRecordFile(job, env)
   if (!incident) return validated
   return {
     ...validated,
