@@ -3,7 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { BuildMemory } from '../src/cli/build.js'
+import { runBuild, unseenChanges } from '../src/cli/build.js'
 import { startServe } from '../src/cli/serve.js'
+import { ChangeLog } from '../src/site/change-log.js'
 import type { CliIO } from '../src/cli/io.js'
 import { hashBytes } from '../src/site/build-cache.js'
 import { serveSite } from '../src/site/serve-site.js'
@@ -25,11 +28,17 @@ function quietIO(cwd: string): CliIO & { err: () => string } {
   }
 }
 
+/** A temporary folder with the example records and config. */
+async function exampleRepo(): Promise<string> {
+  const dir = await makeTempDir()
+  await cp(join(repoRoot, 'incidents'), join(dir, 'incidents'), { recursive: true })
+  await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
+  return dir
+}
+
 describe('serve', () => {
   it('serves the site on 127.0.0.1, rebuilds on change, and shows a broken record instead of stopping', async () => {
-    const dir = await makeTempDir()
-    await cp(join(repoRoot, 'incidents'), join(dir, 'incidents'), { recursive: true })
-    await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
+    const dir = await exampleRepo()
     const io = quietIO(dir)
     const serving = await startServe(io, [], { port: 0, at: '2026-12-04T00:00:00Z' })
     try {
@@ -80,9 +89,7 @@ describe('serve', () => {
 
 describe('serve started over the last build', () => {
   it('reuses its cache, and each rebuild equals a full build of the records as they are', async () => {
-    const dir = await makeTempDir()
-    await cp(join(repoRoot, 'incidents'), join(dir, 'incidents'), { recursive: true })
-    await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
+    const dir = await exampleRepo()
     const at = ['--at', '2026-12-04T00:00:00Z']
     expect((await runCli(['build', ...at], { cwd: dir })).code).toBe(0)
     /** The output `serve` wrote, against a `--no-cache` build of the same records. */
@@ -108,6 +115,20 @@ describe('serve started over the last build', () => {
         await rebuilt
         await sameAsFull()
       }
+      // A rebuild checks only the files the watcher named: a record added, and one deleted.
+      const copy = join(dir, 'incidents', '2025-01-23-copy.yaml')
+      const text = await readFile(file, 'utf8')
+      let rebuilt = serving.rebuilt()
+      await writeFile(
+        copy,
+        text.replace(/^id: .*$/m, 'id: 2025-01-23-copy').replace(/^title: .*$/m, 'title: A copy'),
+      )
+      await rebuilt
+      await sameAsFull()
+      rebuilt = serving.rebuilt()
+      await rm(copy)
+      await rebuilt
+      await sameAsFull()
     } finally {
       await serving.close()
     }
@@ -119,9 +140,7 @@ describe('serve started over the last build', () => {
 
 describe('serve saving the build cache', () => {
   it('saves it once no page is asked for, and when it stops', async () => {
-    const dir = await makeTempDir()
-    await cp(join(repoRoot, 'incidents'), join(dir, 'incidents'), { recursive: true })
-    await cp(join(repoRoot, 'postmortem.config.yaml'), join(dir, 'postmortem.config.yaml'))
+    const dir = await exampleRepo()
     const file = join(dir, 'incidents', `${example}.yaml`)
     const name = join('incidents', `${example}.yaml`)
     /** The hash of the example record in the saved manifest, once it is saved (within 10 s). */
@@ -200,6 +219,45 @@ describe('serve watching records', () => {
       child.kill('SIGTERM')
     }
   }, 60_000)
+})
+
+describe('rebuilds that check only the files a watcher named', () => {
+  it('trust the others; an idle check finds a change the watcher missed; a failed build keeps its suspects', async () => {
+    const dir = await exampleRepo()
+    const io = quietIO(dir)
+    const changes = new ChangeLog()
+    const memory: BuildMemory = { changes }
+    const build = () => runBuild(io, [], { at: '2026-12-04T00:00:00Z', internal: true }, memory)
+    const page = (id: string) => readFile(join(dir, 'dist/site/incidents', id, 'index.html'), 'utf8')
+    const [a, b] = [example, '2025-06-03-leaked-ci-token']
+    const file = (id: string) => join(dir, 'incidents', `${id}.yaml`)
+    const edit = async (id: string, from: RegExp, to: string, named = true) => {
+      await writeFile(file(id), (await readFile(file(id), 'utf8')).replace(from, to))
+      if (named) changes.note(file(id))
+    }
+    expect((await build()).code).toBe(0)
+    expect(await unseenChanges(memory, dir)).toBe(false)
+
+    // A change nobody named is not looked for by a rebuild, but the idle check finds it.
+    await edit(a, /^title: .*$/m, 'title: Unseen', false)
+    expect((await build()).code).toBe(0)
+    expect(await page(a)).not.toContain('Unseen')
+    expect(await unseenChanges(memory, dir)).toBe(true)
+    changes.note()
+    expect((await build()).code).toBe(0)
+    expect(await page(a)).toContain('Unseen')
+    expect(await unseenChanges(memory, dir)).toBe(false)
+
+    // A broken record fails the build, and every build after it until it is fixed.
+    await edit(a, /^severity: SEV1$/m, 'severity: SEV9')
+    expect((await build()).diagnostics.map((d) => d.code)).toContain('UNKNOWN_SEVERITY')
+    await edit(b, /^title: .*$/m, 'title: Other edit')
+    expect((await build()).diagnostics.map((d) => d.code)).toContain('UNKNOWN_SEVERITY')
+    await edit(a, /^severity: SEV9$/m, 'severity: SEV1')
+    expect((await build()).code).toBe(0)
+    expect(await page(b)).toContain('Other edit')
+    expect(await unseenChanges(memory, dir)).toBe(false)
+  })
 })
 
 describe('the preview server', () => {

@@ -17,7 +17,7 @@ describe('watchPaths', () => {
   /** Watches `paths`; `seen()` is how many bursts of changes were reported so far. */
   async function watching(paths: string[]) {
     let count = 0
-    const watcher = await watchPaths(paths, () => (count += 1), 20)
+    const watcher = await watchPaths(paths, () => (count += 1), { delayMs: 20 })
     stops.push(() => watcher.close())
     const seen = () => count
     /** Runs `change`, then waits until it is reported (and for any events still on their way). */
@@ -73,6 +73,26 @@ describe('watchPaths', () => {
     await reports(() => rm(templates, { recursive: true }))
     await reports(() => mkdir(templates))
     await reports(() => writeFile(join(templates, 'postmortem.md.hbs'), 'x'))
+  })
+
+  it('names each changed path in its folder, and nothing for a root that appears', async () => {
+    const dir = await makeTempDir()
+    const incidents = join(dir, 'incidents')
+    const named: Array<string | undefined> = []
+    const watcher = await watchPaths([incidents], () => undefined, {
+      delayMs: 20,
+      onPath: (path) => named.push(path),
+    })
+    stops.push(() => watcher.close())
+    await mkdir(incidents)
+    await expect.poll(() => named.length, { timeout: 5_000, interval: 10 }).toBeGreaterThan(0)
+    expect(named).toContain(undefined)
+    const file = join(incidents, 'a.yaml')
+    await writeFile(file, 'one')
+    await expect.poll(() => named.includes(file), { timeout: 5_000, interval: 10 }).toBe(true)
+    await writeFile(join(incidents, '.a.yaml.swp'), 'x')
+    await sleep(200)
+    expect(named.filter((path) => path?.endsWith('.swp'))).toEqual([])
   })
 
   it('watches for a folder whose parents do not exist yet', async () => {

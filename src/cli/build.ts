@@ -6,9 +6,12 @@ import { packageVersion } from '../paths.js'
 import { loadTemplates } from '../render/templates.js'
 import type { BuildRecordsOptions, BuildRecordsResult } from '../site/build-records.js'
 import { buildRecords } from '../site/build-records.js'
-import { findRecordFiles } from '../load/find-files.js'
+import type { FoundFiles } from '../load/find-files.js'
+import { findRecordFiles, refreshRecordFiles } from '../load/find-files.js'
+import type { ChangeLog } from '../site/change-log.js'
 import type { ProgressCallback } from '../progress.js'
 import { Timings } from '../timings.js'
+import { unchangedOnDisk } from '../site/build-cache.js'
 import { lastChanged, readGitMemo, writeGitMemo } from '../site/last-changed.js'
 import {
   commandConfig,
@@ -48,7 +51,15 @@ export interface BuildOutcome {
 }
 
 /** What `serve` keeps from one build to the next. */
-export type BuildMemory = NonNullable<BuildRecordsOptions['memory']>
+export type BuildMemory = NonNullable<BuildRecordsOptions['memory']> & {
+  /** The record files the last build found, and where it searched. */
+  found?: { searched: readonly string[]; result: FoundFiles }
+  /**
+   * Set by `serve`: the paths its watcher named. A build then finds and checks only those files,
+   * trusting the others to be as the last build that succeeded saw them.
+   */
+  changes?: ChangeLog
+}
 
 /** Builds of at least this many records show a progress bar (on a terminal, outside CI). */
 export const progressThreshold = 200
@@ -96,7 +107,17 @@ async function build(
   const audience = flags.internal ? 'internal' : 'public'
   const jobs = parseJobs(flags.jobs)
   const searched = recordPaths(paths, loaded, io.cwd)
-  const found = await timings.timeAsync('find records', () => findRecordFiles(searched, io.cwd))
+  const changes = memory?.changes?.since()
+  const found = await timings.timeAsync('find records', async () => {
+    const before = memory?.found
+    const known =
+      changes?.paths && before && sameList(before.searched, searched)
+        ? refreshRecordFiles(before.result, searched, io.cwd, changes.paths)
+        : undefined
+    return known ?? (await findRecordFiles(searched, io.cwd))
+  })
+  if (memory) memory.found = { searched, result: found }
+  const manifestBefore = memory?.manifest
   // Note: git runs while the records are checked and rendered; only the feeds' dates wait for it.
   // `git log` over the history (~0.4 s at 10,000 records) runs again only when `HEAD` has moved since
   // the last build into the same folder, or the last call of this `serve`.
@@ -128,8 +149,11 @@ async function build(
     timings,
     onProgress,
     ...(memory && { memory }),
+    ...(changes?.paths && { suspects: changes.paths }),
   })
   const ms = Math.round(performance.now() - started)
+  // The manifest now in memory has seen every file named so far (when it is a new one).
+  if (changes && memory?.manifest !== manifestBefore) memory?.changes?.settle(changes)
   listFiles(say, result.files, () => result.diagnostics)
   const errors = result.mode === 'none' ? tally(result.diagnostics).errors : 0
   const { warnings } = result
@@ -179,6 +203,30 @@ function timingsText(timings: Timings, total: number, result: BuildRecordsResult
     `  ${'total'.padEnd(width)}  ${String(total).padStart(7)} ms`,
     '',
   ].join('\n')
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i])
+
+/**
+ * For `serve`, when idle: true when a record file differs from what the last build saw and its
+ * watcher did not name it (a change made before the watching began, or an event lost), so a rebuild
+ * that checks everything is due. Lists the folders and takes the `stat` of every record, as a build
+ * without a watcher does.
+ */
+export async function unseenChanges(memory: BuildMemory, cwd: string): Promise<boolean> {
+  const { found, manifest, changes } = memory
+  if (!found || !manifest || !changes) return false
+  const now = await findRecordFiles(found.searched, cwd)
+  if (now.diagnostics.length !== found.result.diagnostics.length) return true
+  const listed = new Set(found.result.files)
+  for (const file of now.files) {
+    if (changes.has(file)) continue
+    const cached = manifest.records[relative(cwd, file) || file]
+    if (!listed.has(file) || !cached || !unchangedOnDisk(file, cached)) return true
+  }
+  const present = new Set(now.files)
+  return found.result.files.some((file) => !present.has(file) && !changes.has(file))
 }
 
 function normaliseBaseUrl(value: string | undefined): string | undefined {

@@ -1,11 +1,12 @@
 import { relative, resolve } from 'node:path'
 import { Command } from 'commander'
 import { UsageError } from '../errors.js'
+import { ChangeLog } from '../site/change-log.js'
 import { collectGarbage } from '../site/collect-garbage.js'
 import { serveSite } from '../site/serve-site.js'
 import { watchPaths } from '../site/watch-paths.js'
 import type { BuildFlags, BuildMemory } from './build.js'
-import { runBuild } from './build.js'
+import { runBuild, unseenChanges } from './build.js'
 import { commandConfig, incidentsFolder } from './context.js'
 import type { CliIO } from './io.js'
 import { colorsFor, sanitize } from './io.js'
@@ -37,7 +38,8 @@ export async function startServe(
   // Note: the build cache stays in memory between rebuilds (it is still saved for the next `build`),
   // once nobody waits for a page: see `tidyUp`.
   let unsaved: (() => Promise<void>) | undefined
-  const memory: BuildMemory = { saveLater: (save) => (unsaved = save) }
+  const changes = new ChangeLog()
+  const memory: BuildMemory = { saveLater: (save) => (unsaved = save), changes }
   /** Saves the last build's cache, if it is not saved yet; one save at a time. */
   let saving = Promise.resolve()
   const saveCache = () =>
@@ -68,7 +70,14 @@ export async function startServe(
     await server.quiet(quietMs)
     if (building || closed) return // the next build saves first, and tidies up after itself
     await saveCache()
-    if (!building && !closed) collectGarbage()
+    if (building || closed) return
+    collectGarbage()
+    // A rebuild checks only the files the watcher named: a change it did not see (made before it
+    // started, or an event lost) is found here, and makes a rebuild that checks every file.
+    if (await unseenChanges(memory, io.cwd).catch(() => false)) {
+      changes.note()
+      if (!building && !closed) void rebuild()
+    }
   }
   let again = false
   const waiters: Array<() => void> = []
@@ -116,7 +125,9 @@ export async function startServe(
     ...paths.map((p) => resolve(io.cwd, p)),
   ]
   for (const path of new Set(watched)) say.detail(`watching ${sanitize(relative(io.cwd, path) || '.')}\n`)
-  const watcher = await watchPaths([...new Set(watched)], () => void rebuild())
+  const watcher = await watchPaths([...new Set(watched)], () => void rebuild(), {
+    onPath: (path) => changes.note(path),
+  })
   // Note: the address is serve's result (with --port 0 nobody knows it otherwise): even with --quiet.
   // Printed once changes are watched: an edit made on seeing it is not missed.
   say.result(`Serving ${server.url} — watching for changes (Ctrl-C to stop)\n`)

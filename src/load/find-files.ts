@@ -1,5 +1,7 @@
+import type { Stats } from 'node:fs'
+import { lstatSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { basename, relative, resolve } from 'node:path'
+import { basename, relative, resolve, sep } from 'node:path'
 import { fdir } from 'fdir'
 import type { Diagnostic } from '../diagnostics.js'
 import { configFileName } from './find-config.js'
@@ -53,4 +55,44 @@ export async function findRecordFiles(paths: readonly string[], cwd: string): Pr
     } else files.add(absolute)
   }
   return { files: [...files].sort(), diagnostics }
+}
+
+/**
+ * The record files under `paths` after the changes a watcher named, from those found before
+ * (`findRecordFiles` with the same `paths`): a record file that appeared is added, one that went is
+ * removed, anything else named (a file that is not a record, one in a dot-folder) changes nothing.
+ * `undefined` when the list must be searched again: a folder or a link was named, a root itself, or a
+ * path outside the roots; or a path given did not exist before.
+ */
+export function refreshRecordFiles(
+  before: FoundFiles,
+  paths: readonly string[],
+  cwd: string,
+  changed: ReadonlySet<string>,
+): FoundFiles | undefined {
+  if (before.diagnostics.length > 0) return undefined
+  const roots = paths.map((p) => resolve(cwd, p))
+  let files: Set<string> | undefined
+  for (const path of changed) {
+    const root = roots.find((r) => path.startsWith(r + sep))
+    if (root === undefined) return undefined
+    const parts = relative(root, path).split(sep)
+    // Hidden, or in a folder the search skips: not a record.
+    if (parts.some((part) => part.startsWith('.')) || parts.slice(0, -1).includes('node_modules')) continue
+    let info: Stats | undefined
+    try {
+      info = lstatSync(path)
+    } catch {
+      info = undefined
+    }
+    if (info?.isFile()) {
+      if (isRecordName(basename(path)) && !before.files.includes(path))
+        (files ??= new Set(before.files)).add(path)
+    } else if (!info) {
+      // Gone: a record, or a folder of records (search again), or a file that was never one.
+      if (before.files.some((f) => f.startsWith(path + sep))) return undefined
+      if (before.files.includes(path)) (files ??= new Set(before.files)).delete(path)
+    } else if (!(info.isDirectory() && parts.at(-1) === 'node_modules')) return undefined
+  }
+  return files ? { files: [...files].sort(), diagnostics: [] } : before
 }

@@ -68,6 +68,12 @@ export interface BuildRecordsOptions extends Omit<
   incidentsDir?: string
   /** Reuse the results of the last build for unchanged records (default true). */
   cache?: boolean
+  /**
+   * Set by `serve`: the only record files that may differ from what the remembered manifest
+   * (`memory.manifest`) saw, as its watcher named them; the others are reused without a `stat`.
+   * Ignored when the build does not start from that manifest.
+   */
+  suspects?: ReadonlySet<string>
   timings?: Timings
   /**
    * Keeps the manifest between builds of one process (`serve`): the next build into the same folder
@@ -284,6 +290,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
   }
 
   const stillDue = (c: CachedRecord) => overdueUnchanged(c, config, at)
+  const trusted = previous !== undefined && previous === remembered ? options.suspects : undefined
 
   /** The cached record when the file's bytes and its overdue items are unchanged; the bytes otherwise. */
   const lookUp = async (file: string, cached: CachedRecord | undefined) => {
@@ -303,7 +310,9 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       const pending: number[] = []
       for (const [index, file] of options.files.entries()) {
         const cached = previous?.records[names[index]!]
-        if (cached && unchangedOnDisk(file, cached) && stillDue(cached)) {
+        // Under `serve`, a file its watcher did not name is as the last build saw it.
+        const unchanged = cached && ((trusted && !trusted.has(file)) || unchangedOnDisk(file, cached))
+        if (cached && unchanged && stillDue(cached)) {
           reused.add(index)
           outcomes[index] = { id: cached.id, record: cached }
           progress()

@@ -5,6 +5,18 @@ import { isFolder } from './write-site.js'
 
 const hidden = (name: string) => name.startsWith('.')
 
+/** Options of `watchPaths`. */
+export interface WatchOptions {
+  /** How long changes are joined into one burst, in ms (default 50). */
+  delayMs?: number
+  /**
+   * Called at once for each change: with the path it names, or with nothing when the watch cannot
+   * say which path changed (a root that appeared or went, an event without a name). `serve` keeps
+   * them, so a rebuild checks only those files (see `ChangeLog`).
+   */
+  onPath?: (path?: string) => void
+}
+
 /**
  * Watches files and folders, calling `onChange` once per burst of changes. 50 ms is enough to join an
  * editor's save (a write and a rename, or a truncate and a write); a change arriving while a rebuild
@@ -23,10 +35,11 @@ const hidden = (name: string) => name.startsWith('.')
 export async function watchPaths(
   paths: readonly string[],
   onChange: () => void,
-  delayMs = 50,
+  { delayMs = 50, onPath }: WatchOptions = {},
 ): Promise<{ close(): Promise<void> }> {
   let timer: NodeJS.Timeout | undefined
-  const changed = () => {
+  const changed = (path?: string) => {
+    onPath?.(path)
     clearTimeout(timer)
     timer = setTimeout(onChange, delayMs)
   }
@@ -51,7 +64,7 @@ export async function watchPaths(
       if (name !== undefined && hidden(name)) return
       if (name !== undefined && event === 'rename' && isFolder(join(folder, name)))
         watchTree(join(folder, name))
-      changed()
+      changed(name === undefined ? undefined : join(folder, name))
     })
     if (!watcher) return
     // Note: a folder deleted, or moved away, ends its watch; made again, its parent's watch adds it back.
