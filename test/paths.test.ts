@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { codeFingerprint, packageVersion } from '../src/paths.js'
+import { codeFingerprint, nameFrom, packageVersion } from '../src/paths.js'
 import { makeTempDir, removeTempDirs } from './helpers/run-cli.js'
 
 afterAll(removeTempDirs)
@@ -18,5 +19,23 @@ describe('codeFingerprint', () => {
     expect(codeFingerprint(file)).not.toBe(first)
     // Running from the sources (no bundle): the version alone.
     expect(codeFingerprint(join(dir, 'missing.js'))).toBe(packageVersion())
+  })
+})
+
+describe('nameFrom', () => {
+  it('names a file as `relative(cwd, file) || file` does, for any paths', () => {
+    const part = fc.constantFrom('a', 'b.yaml', '.', '..', '', '2025', '.hidden', 'a b', 'ü')
+    const path = fc
+      .tuple(fc.boolean(), fc.array(part, { maxLength: 5 }))
+      .map(([absolute, parts]) => (absolute ? '/' : '') + parts.join('/'))
+    fc.assert(
+      fc.property(path, path, (cwd, file) => {
+        expect(nameFrom(cwd)(file)).toBe(relative(cwd, file) || file)
+      }),
+      { numRuns: 2000 },
+    )
+    expect(nameFrom('/repo')('/repo/incidents/a.yaml')).toBe('incidents/a.yaml')
+    expect(nameFrom('/')('/incidents/a.yaml')).toBe('incidents/a.yaml')
+    expect(nameFrom('/repo')('/repo')).toBe('/repo')
   })
 })

@@ -2,7 +2,7 @@ import { join, relative, resolve } from 'node:path'
 import { Command } from 'commander'
 import type { Diagnostic } from '../diagnostics.js'
 import { UsageError } from '../errors.js'
-import { packageVersion } from '../paths.js'
+import { nameFrom, packageVersion } from '../paths.js'
 import { loadTemplates } from '../render/templates.js'
 import type { BuildRecordsOptions, BuildRecordsResult } from '../site/build-records.js'
 import { buildRecords } from '../site/build-records.js'
@@ -220,9 +220,10 @@ export async function unseenChanges(memory: BuildMemory, cwd: string): Promise<b
   const now = await findRecordFiles(found.searched, cwd)
   if (now.diagnostics.length !== found.result.diagnostics.length) return true
   const listed = new Set(found.result.files)
+  const name = nameFrom(cwd)
   for (const file of now.files) {
     if (changes.has(file)) continue
-    const cached = manifest.records[relative(cwd, file) || file]
+    const cached = manifest.records[name(file)]
     if (!listed.has(file) || !cached || !unchangedOnDisk(file, cached)) return true
   }
   const present = new Set(now.files)

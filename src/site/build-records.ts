@@ -1,12 +1,12 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
 import { setImmediate } from 'node:timers/promises'
-import { basename, extname, relative } from 'node:path'
+import { basename, extname } from 'node:path'
 import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
 import { PostmortemError } from '../errors.js'
 import { locateInFile, readFailed } from '../load/read-source.js'
-import { toolFingerprint } from '../paths.js'
+import { nameFrom, toolFingerprint } from '../paths.js'
 import type { ProgressCallback } from '../progress.js'
 import { Timings } from '../timings.js'
 import { crossFileDiagnostics, knownIds, recordLimits } from '../validate/validate-files.js'
@@ -232,7 +232,7 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     (previous ? new InPlaceSink(options.outDir) : new FolderSwapSink(options.outDir, ['site', 'postmortems']))
   const limits = recordLimits(config)
   const patterns = redactPatterns(config.redact)
-  const names = options.files.map((f) => relative(cwd, f) || f)
+  const names = options.files.map(nameFrom(cwd))
 
   // Which related ids to link before every record is known: those on the last site, and new files.
   // A page that linked the wrong ones is rendered again once all records are known.

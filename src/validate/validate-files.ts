@@ -1,4 +1,4 @@
-import { basename, extname, relative, resolve } from 'node:path'
+import { basename, extname, resolve } from 'node:path'
 import pMap from 'p-map'
 import type { DataPath, Diagnostic } from '../diagnostics.js'
 import { compareDiagnostics } from '../diagnostics.js'
@@ -13,6 +13,7 @@ import type { Incident } from './normalize.js'
 import type { ValidateOptions } from './validate-incident.js'
 import type { ValidateEnv, ValidateJob, Validated } from './validate-job.js'
 import { runValidateJob } from './validate-job.js'
+import { nameFrom } from '../paths.js'
 
 /** The outcome of validating a set of record files. */
 export interface ValidationReport {
@@ -99,11 +100,12 @@ export async function checkRecordFiles<Done extends Validated>(
   )
   const reuse = await check.reuse?.(found.files.length)
   let done = 0
+  const nameOf = nameFrom(cwd)
   // Note: with worker threads, several jobs queued keep every thread busy (p-map keeps order).
   const checked = await pMap(
     found.files,
     async (path) => {
-      const name = relative(cwd, path) || path
+      const name = nameOf(path)
       const result =
         (await reuse?.(path, name)) ??
         (await runner.run({ path, name, keep: options.keepIncidents !== false }))
