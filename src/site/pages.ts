@@ -74,8 +74,9 @@ export function indexView<T extends IncidentFigures & { excerpt: string }>(
   /** What decides an incident's rows (see `rowKey`): the hash of its record; none: rows are not kept. */
   keyOf?: (item: T) => string | undefined,
 ) {
-  const rows = [...items]
-    .sort((a, b) => b.incident.timestamps.impact_started - a.incident.timestamps.impact_started)
+  // Note: the rows sorted by their own `started` (the same order, the sort being stable): a key read
+  // through three objects in the comparator was half of this view's time at 10,000 incidents.
+  const rows = items
     .map((item) => {
       const key = keyOf?.(item)
       const made = indexRows.get(item)
@@ -84,6 +85,7 @@ export function indexView<T extends IncidentFigures & { excerpt: string }>(
       indexRows.set(item, row)
       return row
     })
+    .sort((a, b) => b.started - a.started)
   const unique = (values: string[]) => [...new Set(values)].sort()
   return {
     incidents: rows,
@@ -220,9 +222,11 @@ export function actionItemsView<T extends IncidentFigures>(
   const withClosed: T[] = []
   let closedCount = 0
   for (const summary of items) {
+    const list = summary.incident.action_items
+    if (!list) continue
     const before = closedCount
-    for (const [i, item] of (summary.incident.action_items ?? []).entries())
-      if (isOpen(item)) open.push(row(summary, item, i))
+    for (let i = 0; i < list.length; i++)
+      if (isOpen(list[i]!)) open.push(row(summary, list[i]!, i))
       else closedCount += 1
     if (closedCount > before) withClosed.push(summary)
   }
@@ -232,15 +236,20 @@ export function actionItemsView<T extends IncidentFigures>(
       (a.due ?? Infinity) - (b.due ?? Infinity) ||
       byCodeUnits(a.incident_id, b.incident_id),
   )
-  withClosed.sort(
-    (a, b) =>
-      b.incident.timestamps.impact_started - a.incident.timestamps.impact_started ||
-      byCodeUnits(a.incident.id, b.incident.id),
-  )
+  // Note: sorted by place, with the start times read once (not through three objects per comparison).
+  const started = withClosed.map((s) => s.incident.timestamps.impact_started)
+  const newestFirst = withClosed
+    .map((_, i) => i)
+    .sort(
+      (a, b) =>
+        started[b]! - started[a]! || byCodeUnits(withClosed[a]!.incident.id, withClosed[b]!.incident.id),
+    )
   const closed: ActionRow[] = []
-  for (const summary of withClosed) {
-    for (const [i, item] of (summary.incident.action_items ?? []).entries())
-      if (!isOpen(item) && closed.length < recentClosedItems) closed.push(row(summary, item, i))
+  for (const place of newestFirst) {
+    const summary = withClosed[place]!
+    const list = summary.incident.action_items!
+    for (let i = 0; i < list.length; i++)
+      if (!isOpen(list[i]!) && closed.length < recentClosedItems) closed.push(row(summary, list[i]!, i))
     if (closed.length === recentClosedItems) break
   }
   return {
