@@ -248,6 +248,13 @@ describe('rebuilds that check only the files a watcher named', () => {
     expect(await page(a)).toContain('Unseen')
     expect(await unseenChanges(memory, dir)).toBe(false)
 
+    // A folder named (here a new one) makes the rebuild check every file, named or not.
+    await edit(a, /^title: .*$/m, 'title: Unseen again', false)
+    await mkdir(join(dir, 'incidents', '2026'))
+    changes.note(join(dir, 'incidents', '2026'))
+    expect((await build()).code).toBe(0)
+    expect(await page(a)).toContain('Unseen again')
+
     // A broken record fails the build, and every build after it until it is fixed.
     await edit(a, /^severity: SEV1$/m, 'severity: SEV9')
     expect((await build()).diagnostics.map((d) => d.code)).toContain('UNKNOWN_SEVERITY')

@@ -108,12 +108,17 @@ async function build(
   const jobs = parseJobs(flags.jobs)
   const searched = recordPaths(paths, loaded, io.cwd)
   const changes = memory?.changes?.since()
+  /** The only record files that may have changed (`serve`), when the watcher named files alone. */
+  let suspects: ReadonlySet<string> | undefined
   const found = await timings.timeAsync('find records', async () => {
     const before = memory?.found
     const known =
       changes?.paths && before && sameList(before.searched, searched)
         ? refreshRecordFiles(before.result, searched, io.cwd, changes.paths)
         : undefined
+    // Note: a folder named (moved, replaced) may hold files changed under the same names: then every
+    // file is checked, as the list is searched again.
+    if (known) suspects = changes?.paths
     return known ?? (await findRecordFiles(searched, io.cwd))
   })
   if (memory) memory.found = { searched, result: found }
@@ -149,7 +154,7 @@ async function build(
     timings,
     onProgress,
     ...(memory && { memory }),
-    ...(changes?.paths && { suspects: changes.paths }),
+    ...(suspects && { suspects }),
   })
   const ms = Math.round(performance.now() - started)
   // The manifest now in memory has seen every file named so far (when it is a new one).
