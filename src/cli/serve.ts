@@ -74,7 +74,8 @@ export async function startServe(
     collectGarbage()
     // A rebuild checks only the files the watcher named: a change it did not see (made before it
     // started, or an event lost) is found here, and makes a rebuild that checks every file.
-    if (await unseenChanges(memory, io.cwd).catch(() => false)) {
+    const stop = () => building !== undefined || closed
+    if (await unseenChanges(memory, io.cwd, stop).catch(() => false)) {
       changes.note()
       if (!building && !closed) void rebuild()
     }
