@@ -63,20 +63,20 @@ interface Version {
   edited: { id: string; file: string }
 }
 
-async function measure(version: Version, step: Step, round: number): Promise<number[]> {
+/** Figures by name (`edit`; `serve page` and `serve all` for the edited page and every page showing it). */
+async function measure(version: Version, step: Step, round: number): Promise<Record<string, number[]>> {
   const command = (...args: string[]): Command => ({
     argv: [process.execPath, version.bin, ...args],
     cwd: version.repo,
   })
   if (step === 'cold') {
     rmSync(join(version.repo, 'dist-cold'), { recursive: true, force: true })
-    return [
-      timeProcess(command('build', '-q', '--no-cache', '--at', referenceTime, '--out', 'dist-cold')).wall_s,
-    ]
+    const out = ['--out', 'dist-cold']
+    return { cold: [timeProcess(command('build', '-q', '--no-cache', '--at', referenceTime, ...out)).wall_s] }
   }
   if (step === 'edit') {
     retitle(version.edited.file, editMarker(`ab${version.label}`, round))
-    return [timeProcess(command('build', '-q', '--at', referenceTime)).wall_s]
+    return { edit: [timeProcess(command('build', '-q', '--at', referenceTime)).wall_s] }
   }
   const result = await measureServeEdits(
     {
@@ -87,7 +87,7 @@ async function measure(version: Version, step: Step, round: number): Promise<num
     },
     { edits: 3, timeoutMs: 1_800_000, label: `serve ${version.label}` },
   )
-  return result.rebuilds_s
+  return { 'serve page': result.rebuilds_s, 'serve all': result.completes_s }
 }
 
 async function compare(records: number, base: string, dir: string): Promise<void> {
@@ -103,25 +103,27 @@ async function compare(records: number, base: string, dir: string): Promise<void
   const figures = new Map<string, number[]>()
   for (let round = 1; round <= runs; round++)
     for (const step of chosen)
-      for (const v of versions) {
-        const values = await measure(v, step, round)
-        figures.set(`${step} ${v.label}`, [...(figures.get(`${step} ${v.label}`) ?? []), ...values])
-        log(
-          `[ab ${records}] round ${round} ${step} ${v.label}: ${values.map((x) => x.toFixed(3)).join(' ')} s`,
-        )
-      }
+      for (const v of versions)
+        for (const [name, values] of Object.entries(await measure(v, step, round))) {
+          const key = `${name}\0${v.label}`
+          figures.set(key, [...(figures.get(key) ?? []), ...values])
+          log(
+            `[ab ${records}] round ${round} ${name} ${v.label}: ${values.map((x) => x.toFixed(3)).join(' ')} s`,
+          )
+        }
   console.log(
     `\n## ${records.toLocaleString('en-US')} records: ${ref} (A) against the working tree (B), ${runs} rounds in turns\n`,
   )
-  console.log('| step | A median | B median | B ÷ A | A | B |')
+  console.log('| figure | A median | B median | B ÷ A | A | B |')
   console.log('|---|---|---|---|---|---|')
-  for (const step of chosen) {
-    const [a, b] = [figures.get(`${step} A`)!, figures.get(`${step} B`)!]
-    const [ma, mb] = [median(a), median(b)]
+  const names = [...new Set([...figures.keys()].map((key) => key.split('\0')[0]!))]
+  for (const name of names) {
+    const [a, b] = [figures.get(`${name}\0A`) ?? [], figures.get(`${name}\0B`) ?? []]
     const all = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ')
-    console.log(
-      `| ${step} | ${ma.toFixed(3)} s | ${mb.toFixed(3)} s | ${(mb / ma).toFixed(3)} | ${all(a)} | ${all(b)} |`,
-    )
+    // Note: a serve session whose aggregate pages stayed stale has no "every page" figure.
+    const ratio = a.length > 0 && b.length > 0 ? (median(b) / median(a)).toFixed(3) : '—'
+    const shown = (xs: number[]) => (xs.length > 0 ? `${median(xs).toFixed(3)} s` : '—')
+    console.log(`| ${name} | ${shown(a)} | ${shown(b)} | ${ratio} | ${all(a)} | ${all(b)} |`)
   }
 }
 
