@@ -140,6 +140,8 @@ export interface BuildRecordsResult {
 
 const stem = (file: string) => basename(file, extname(file))
 
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a === b || Buffer.compare(a, b) === 0
+
 /**
  * True when the related incidents a record's page links (`shown`) are those of its `related` that are
  * on the site: `relatedOnSite` compared without the list it makes (asked of every record).
@@ -289,8 +291,13 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
     // Note: a job sent before another record failed has rendered; its files are not needed.
     if (errors.length === 0 && done.markdown !== undefined) {
       if (done.denied) throw new DeniedTermError(done.denied)
-      for (const [path, content] of done.site) await sink.put(`site/${path}`, content)
-      await sink.put(`postmortems/${done.record.id}.md`, done.markdown)
+      const markdown = `postmortems/${done.record.id}.md`
+      await sink.put(markdown, done.markdown)
+      // The site's copy of the Markdown postmortem: the same bytes (a hard link where it can be).
+      for (const [path, content] of done.site)
+        if (path === paths.markdown(done.record.id) && sameBytes(content, done.markdown))
+          await sink.putSame(`site/${path}`, content, markdown)
+        else await sink.put(`site/${path}`, content)
     }
     return { id: done.id, record: done.record }
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { linkSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
@@ -8,6 +8,11 @@ import { PostmortemError } from '../errors.js'
 export interface OutputSink {
   /** Adds a file; `path` is relative to the output folder (`site/index.html`, `postmortems/x.md`). */
   put(path: string, content: string | Uint8Array): Promise<void>
+  /**
+   * Adds a file whose bytes are `content`, the same as those of `original`, put before: a sink that
+   * writes a new output may make it a hard link to that file (see `FolderSwapSink.putSame`).
+   */
+  putSame(path: string, content: string | Uint8Array, original: string): Promise<void>
   /** Removes a file of the previous output (incremental builds). */
   remove(path: string): void
   /** Makes the output visible; returns how many files were written. */
@@ -49,6 +54,27 @@ class StagedFolder {
     const file = inside(root, path)
     this.folderFor(dirname(file), root)
     writeFileSync(file, content)
+  }
+
+  /**
+   * Makes `path` a hard link to `source` (a file this output wrote, in a sibling staging folder);
+   * false when the file system refuses one (the caller writes the bytes instead).
+   */
+  async link(path: string, source: string): Promise<boolean> {
+    const root = await this.folder()
+    const file = inside(root, path)
+    this.folderFor(dirname(file), root)
+    try {
+      linkSync(source, file)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** Where `path` is (or will be) written in the fresh folder. */
+  async fileFor(path: string): Promise<string> {
+    return inside(await this.folder(), path)
   }
 
   /** Makes `dir` (inside the fresh folder `root`) once; a plain mkdir is cheaper than a recursive one. */
@@ -116,6 +142,27 @@ export class FolderSwapSink implements OutputSink {
     this.written += 1
   }
 
+  /**
+   * Note: a hard link where it can: the site's copy of each Markdown postmortem is the file in
+   * `postmortems/`, and on this machine's disk creating a file after a large folder was deleted cost
+   * ~0.3 ms against ~0.015 ms for a link (8,118 copies at 10,000 records). Both folders are written
+   * anew and swapped in; a later incremental build replaces either file by a rename, which ends the
+   * link, never writes through it.
+   */
+  async putSame(path: string, content: string | Uint8Array, original: string): Promise<void> {
+    const [name, ...rest] = path.split('/')
+    const [from, ...fromRest] = original.split('/')
+    const source = this.folders.get(from!)
+    if (name && rest.length > 0 && source && fromRest.length > 0) {
+      const linked = await this.staged(name).link(rest.join('/'), await source.fileFor(fromRest.join('/')))
+      if (linked) {
+        this.written += 1
+        return
+      }
+    }
+    await this.put(path, content)
+  }
+
   remove(): void {
     // Nothing to do: the folders are replaced as a whole.
   }
@@ -180,6 +227,10 @@ export class InPlaceSink implements OutputSink {
     this.files.set(path, content)
     this.removed.delete(path)
     return Promise.resolve()
+  }
+
+  putSame(path: string, content: string | Uint8Array): Promise<void> {
+    return this.put(path, content)
   }
 
   remove(path: string): void {
