@@ -229,7 +229,8 @@ export class InPlaceSink implements OutputSink {
     return Promise.resolve()
   }
 
-  putSame(path: string, content: string | Uint8Array): Promise<void> {
+  /** Written as any file (by a rename, at commit). */
+  putSame(path: string, content: string | Uint8Array, _original: string): Promise<void> {
     return this.put(path, content)
   }
 
