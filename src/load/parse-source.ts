@@ -3,7 +3,7 @@ import type { Document, Node as YamlNode, YAMLError } from 'yaml'
 import type { DataPath, Diagnostic, DiagnosticCode } from '../diagnostics.js'
 import { decodeText } from './decode-text.js'
 import { LineIndex } from './line-index.js'
-import type { FoundNode, NodeFinder, SourceNode } from './yaml-events.js'
+import type { EventRead, FoundNode, NodeFinder, SourceNode } from './yaml-events.js'
 import { readByEvents } from './yaml-events.js'
 
 /** Limits the loader enforces before and while parsing. */
@@ -101,24 +101,7 @@ export function parseSource(
   result.lines = lines
 
   const fast = reader === 'fastest' ? readByEvents(text, limits.maxDepth) : undefined
-  if (fast) {
-    let doc: Document.Parsed | undefined
-    const document = () => (doc ??= yamlDocument(text))
-    return {
-      file,
-      data: fast.data,
-      get doc() {
-        return document()
-      },
-      nodeAt: (path) => {
-        const found = fast.nodeAt(path)
-        return found === 'ask-document' ? documentNodeAt(document(), path) : found
-      },
-      lines,
-      text,
-      diagnostics: [],
-    }
-  }
+  if (fast) return new FastSource(file, fast, lines, text)
 
   let doc: Document.Parsed
   try {
@@ -183,6 +166,39 @@ export function parseSource(
     )
   result.data = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>
   return result
+}
+
+/**
+ * A file the fast reader read (see `readByEvents`): `yaml`'s document is parsed only when asked.
+ *
+ * Note: a class, with the getter on its prototype. As an object literal with a getter (V8 makes such a
+ * literal in its runtime, not from a boilerplate), every read record stayed reachable from the old
+ * generation: its data, events and everything made from them survived each scavenge until a full
+ * collection, and reading a record took 0.21 instead of 0.13 ms (and ~12 MB went to the old generation
+ * every ~150 records).
+ */
+class FastSource implements ParsedSource {
+  readonly diagnostics: Diagnostic[] = []
+  readonly data: Record<string, unknown>
+  #doc: Document.Parsed | undefined
+
+  constructor(
+    readonly file: string,
+    private readonly fast: EventRead,
+    readonly lines: LineIndex,
+    readonly text: string,
+  ) {
+    this.data = fast.data
+  }
+
+  get doc(): Document.Parsed {
+    return (this.#doc ??= yamlDocument(this.text))
+  }
+
+  nodeAt(path: DataPath): FoundNode | undefined {
+    const found = this.fast.nodeAt(path)
+    return found === 'ask-document' ? documentNodeAt(this.doc, path) : found
+  }
 }
 
 /** The document as `yaml` reads it, by the rules `parseSource` accepts (its checks come after). */
