@@ -67,6 +67,15 @@ describe('the fast YAML reader', () => {
     expect(took).toBeGreaterThan(corpus.length / 2)
   })
 
+  it('gives a source whose nodeAt works on its own, as an object of plain fields did', () => {
+    const text = syntheticRecord(3, 7).text
+    const { nodeAt, data } = parseSource(Buffer.from(text, 'utf8'), 'record.yaml')
+    expect(readByEvents(text, defaultLimits.maxDepth)).toBeDefined()
+    const found = nodeAt(['title'])
+    expect(found?.found).toBe(true)
+    expect(text.slice(found!.node.start, found!.node.end)).toContain(String(data?.title))
+  })
+
   it('reads CRLF files as yaml does', () => {
     for (const text of corpus.slice(0, 20)) sameAsYaml(text.replace(/\n/g, '\r\n'))
   })

@@ -195,7 +195,8 @@ class FastSource implements ParsedSource {
     return (this.#doc ??= yamlDocument(this.text))
   }
 
-  nodeAt(path: DataPath): FoundNode | undefined {
+  /** An own property, as it was in the object this class replaced: callers may take it on its own. */
+  readonly nodeAt = (path: DataPath): FoundNode | undefined => {
     const found = this.fast.nodeAt(path)
     return found === 'ask-document' ? documentNodeAt(this.doc, path) : found
   }
