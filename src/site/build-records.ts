@@ -138,6 +138,15 @@ export interface BuildRecordsResult {
   mode: 'full' | 'incremental' | 'none'
 }
 
+/**
+ * Records handed to each worker at once. With 2, each worker still waited for work 1–9 % of every
+ * second of a 10,000-record build (its profile): the main thread, one of three busy threads on two
+ * cores, was often not given a core in time to take a reply and hand out the next record. With 4: a
+ * full build of 10,000 records into a RAM disk 21.4 → 20.4 s (medians of 6 in turns), peak memory
+ * within 10 MiB; at 1,000 records no difference.
+ */
+const recordsQueued = 4
+
 const stem = (file: string) => basename(file, extname(file))
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a === b || Buffer.compare(a, b) === 0
@@ -268,9 +277,9 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
       },
     }),
     // A full build rebuilds every record: the workers start at once. An incremental one, once enough
-    // records turn out to have changed. Each worker holds its next job (see `WorkerOptions.queued`).
+    // records turn out to have changed. Each worker holds its next jobs (see `WorkerOptions.queued`).
     options.workers && {
-      queued: 2,
+      queued: recordsQueued,
       ...options.workers,
       ...(!previous && { expected: options.files.length }),
     },
@@ -349,7 +358,8 @@ export async function buildRecords(options: BuildRecordsOptions): Promise<BuildR
             progress()
           }
         },
-        { concurrency: 8 },
+        // Note: enough in flight to fill every worker's queue (8 on this 2-core machine, as before).
+        { concurrency: Math.max(8, (options.workers?.jobs ?? 1) * recordsQueued) },
       )
       return outcomes
     })
